@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+
+/**
+ * The kernel descriptor: the unit of extension. A kernel is one module in `lib/kernels/` plus its
+ * WGSL in `shaders/`; the coordinator, the worker and the tests only ever talk to this interface,
+ * through the registry.
+ *
+ * Everything here is pure (no I/O): the server, the browser worker and tests all import it.
+ */
+
+/** Named raw byte buffers: a job's uploaded files (`.npy`) or a shard's inputs (raw, kernel-defined). */
+export type NamedBytes = Readonly<Record<string, Uint8Array>>;
+
+/** What the submitter gave us, after the HTTP layer decoded the files (base64 or multipart). */
+export interface JobSpec<JobParams> {
+  params: JobParams;
+  inputs: NamedBytes;
+}
+
+/** One unit of leasable work: its params travel in the lease, its inputs become content-addressed blobs. */
+export interface ShardSpec<ShardParams> {
+  params: ShardParams;
+  inputs: NamedBytes;
+}
+
+/** A verified shard result, in shard order, handed to `assemble`. */
+export interface ShardResult<ShardParams> {
+  params: ShardParams;
+  result: Uint8Array;
+}
+
+/** The job output served by `GET /api/v1/jobs/{id}/result`. */
+export interface JobOutput {
+  bytes: Uint8Array;
+  contentType: string;
+  /** Suggested download name, e.g. `c.npy`. */
+  filename: string;
+}
+
+/** The size a result must have; checked before anything else (a wrong size is a 400). */
+export type ResultSize = { exact: number } | { multipleOf: number; max: number };
+
+/**
+ * The kernel's own check of one result.
+ * - `valid`: proven correct on its own (e.g. Freivalds passed): one replica suffices.
+ * - `plausible`: nothing wrong found, but completeness cannot be proven alone: needs a quorum.
+ * - `invalid`: this result is wrong; `reason` says why (kept for operators, never credited).
+ */
+export type CheckVerdict = { status: 'valid' } | { status: 'plausible' } | { status: 'invalid'; reason: string };
+
+/** Verification plug-in (BOINC `validate_util2.h` style): "wrong" is kept apart from "undecided". */
+export interface KernelVerifier<ShardParams> {
+  /** True when `check` can return `valid`, so the default quorum is 1 instead of 2. */
+  readonly selfVerifying: boolean;
+  check(shard: ShardSpec<ShardParams>, result: Uint8Array): CheckVerdict;
+  /** Whether two results of the same shard agree (exactly or within the kernel's tolerance). */
+  compare(shard: ShardSpec<ShardParams>, a: Uint8Array, b: Uint8Array): boolean;
+}
+
+/** A client-caused problem with a job's params or inputs; becomes a 400 naming `field`. */
+export class KernelInputError extends Error {
+  override readonly name = 'KernelInputError';
+  constructor(
+    /** Dotted path of what to fix, e.g. `inputs.a` or `params.k`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Kernel<JobParams = unknown, ShardParams = unknown> {
+  readonly name: string;
+  /** One line for humans (API docs, the job form). */
+  readonly description: string;
+  /** Job params as the submitter sends them. */
+  readonly paramsSchema: z.ZodType<JobParams>;
+  /** Shard params as they travel in a lease (validated again by the worker). */
+  readonly shardParamsSchema: z.ZodType<ShardParams>;
+  /** The job input files this kernel needs (e.g. `['a', 'b']`); none for `hashsearch`. */
+  readonly inputNames: readonly string[];
+  /** False when a worker without WebGPU can run it through `reference` (the CPU fallback). */
+  readonly requiresWebGPU: boolean;
+  /**
+   * Validates the job fully (params against inputs: shapes, dtypes, limits) and splits it into
+   * shards. Throws `KernelInputError` naming the field to fix; must not throw anything else for
+   * client input.
+   */
+  split(job: JobSpec<JobParams>): ShardSpec<ShardParams>[];
+  resultSize(params: ShardParams): ResultSize;
+  /** The CPU implementation: the worker's fallback and the tests' ground truth. */
+  reference(shard: ShardSpec<ShardParams>): Uint8Array;
+  readonly verify: KernelVerifier<ShardParams>;
+  /** Builds the job output from every shard's verified result, in the order `split` returned them. */
+  assemble(job: { params: JobParams }, results: ShardResult<ShardParams>[]): JobOutput;
+  /** Credit for one correct result, proportional to real work (FLOPs, hashes). Always > 0. */
+  workUnits(params: ShardParams): number;
+}
+
+/** Type-erased kernel, as the registry hands it out. */
+export type AnyKernel = Kernel<unknown, unknown>;
