@@ -17,9 +17,17 @@ export default defineConfig({
   plugins: [wgslAsString],
   resolve: { alias: { '@': root } },
   test: {
-    include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'workers/**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', '.next/**'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'workers/**/*.test.ts'] },
+      },
+      // The API integration suite runs twice: on embedded PGlite and on a real Postgres server.
+      { extends: true, test: { name: 'api-pglite', include: ['app/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'api-postgres', include: ['app/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
+    ],
   },
 });

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
+import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
+import { GET as getJobEvents } from '../jobs/[id]/events/route';
+import { GET as getJobResult } from '../jobs/[id]/result/route';
+import { GET as listJobsRoute, POST as postJob } from '../jobs/route';
+import { PUT as putResult } from '../leases/[leaseId]/result/route';
+import { POST as postLeases } from '../leases/route';
+import { POST as postResults } from '../results/route';
+import { GET as getMe } from '../volunteers/me/route';
+import { POST as postVolunteers } from '../volunteers/route';
+import { GET as getBlob } from '../blobs/[sha256]/route';
+
+/**
+ * Integration tests call the real route handlers with real `Request`s against a real database:
+ * embedded PGlite (TEST_DB=pglite) or a Postgres server (TEST_DB=postgres, TEST_DATABASE_URL).
+ * Each test file gets a fresh database.
+ */
+export interface TestDb extends DbHandle {
+  /** Closes the handle and, on a server, drops the database. */
+  dispose(): Promise<void>;
+  /** Re-opens the same data (a coordinator restart). */
+  reopen(): Promise<TestDb>;
+}
+
+export const backend = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+export async function openTestDb(): Promise<TestDb> {
+  if (backend === 'postgres') {
+    const adminUrl = process.env.TEST_DATABASE_URL;
+    if (!adminUrl) {
+      throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (npm test starts a throwaway server and sets it).');
+    }
+    const name = `sc_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const open = async (): Promise<TestDb> => {
+      const handle = await openDb({ databaseUrl: url.toString(), dataDir: 'unused' });
+      setDbHandle(handle);
+      return {
+        ...handle,
+        reopen: async () => {
+          await handle.close();
+          return open();
+        },
+        dispose: async () => {
+          await handle.close();
+          setDbHandle(undefined);
+          const drop = new pg.Client({ connectionString: adminUrl });
+          await drop.connect();
+          await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await drop.end();
+        },
+      };
+    };
+    return open();
+  }
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(tmpdir(), 'sc-pglite-'));
+  const open = async (): Promise<TestDb> => {
+    const handle = await openDb({ dataDir: dir });
+    setDbHandle(handle);
+    return {
+      ...handle,
+      reopen: async () => {
+        await handle.close();
+        return open();
+      },
+      dispose: async () => {
+        await handle.close();
+        setDbHandle(undefined);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  };
+  return open();
+}
+
+const base = 'http://127.0.0.1:3000';
+
+function ctx<T extends Record<string, string>>(params: T) {
+  return { params: Promise.resolve(params) };
+}
+
+function auth(token?: string): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+async function answer<T>(response: Response): Promise<Answer<T>> {
+  const type = response.headers.get('content-type') ?? '';
+  const body = type.includes('json') ? await response.json() : new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, body: body as T, headers: response.headers };
+}
+
+function jsonRequest(path: string, method: string, body: unknown, token?: string, raw?: string): Request {
+  return new Request(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...auth(token) },
+    body: raw ?? JSON.stringify(body),
+  });
+}
+
+/** A thin client over the route handlers, shaped like the HTTP API. */
+export const api = {
+  register: async (body: unknown = {}, raw?: string) =>
+    answer<{ volunteerId: string; token: string }>(await postVolunteers(jsonRequest('/api/v1/volunteers', 'POST', body, undefined, raw))),
+  me: async (token?: string) =>
+    answer<any>(await getMe(new Request(`${base}/api/v1/volunteers/me`, { headers: auth(token) }))),
+  createJob: async (token: string | undefined, body: unknown, raw?: string) =>
+    answer<any>(await postJob(jsonRequest('/api/v1/jobs', 'POST', body, token, raw))),
+  createJobRequest: async (request: Request) => answer<any>(await postJob(request)),
+  listJobs: async (query = '') => answer<any>(await listJobsRoute(new Request(`${base}/api/v1/jobs${query}`))),
+  job: async (id: string) => answer<any>(await getJobRoute(new Request(`${base}/api/v1/jobs/${id}`), ctx({ id }))),
+  cancel: async (token: string | undefined, id: string) =>
+    answer<any>(
+      await deleteJob(new Request(`${base}/api/v1/jobs/${id}`, { method: 'DELETE', headers: auth(token) }), ctx({ id })),
+    ),
+  result: async (id: string) =>
+    answer<any>(await getJobResult(new Request(`${base}/api/v1/jobs/${id}/result`), ctx({ id }))),
+  events: async (id: string, signal?: AbortSignal) =>
+    getJobEvents(new Request(`${base}/api/v1/jobs/${id}/events`, { signal }), ctx({ id })),
+  lease: async (token: string | undefined, body: unknown, raw?: string) =>
+    answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw))),
+  put: async (token: string | undefined, leaseId: string, bytes: Uint8Array) =>
+    answer<any>(
+      await putResult(
+        new Request(`${base}/api/v1/leases/${leaseId}/result`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream', ...auth(token) },
+          body: bytes,
+        }),
+        ctx({ leaseId }),
+      ),
+    ),
+  batch: async (token: string | undefined, parts: { leaseId: string; bytes: Uint8Array }[]) => {
+    const form = new FormData();
+    for (const p of parts) form.append(p.leaseId, new Blob([p.bytes]), 'result.bin');
+    return answer<any>(
+      await postResults(new Request(`${base}/api/v1/results`, { method: 'POST', headers: auth(token), body: form })),
+    );
+  },
+  blob: async (sha256: string) =>
+    answer<any>(await getBlob(new Request(`${base}/api/v1/blobs/${sha256}`), ctx({ sha256 }))),
+};
+
+/** Fetches a lease's inputs through the blob route, as a worker would. */
+export async function leaseInputs(lease: { inputs: { name: string; sha256: string }[] }) {
+  const inputs: Record<string, Uint8Array> = {};
+  for (const input of lease.inputs) {
+    const r = await api.blob(input.sha256);
+    if (r.status !== 200) throw new Error(`blob ${input.sha256}: ${r.status}`);
+    inputs[input.name] = r.body as Uint8Array;
+  }
+  return inputs;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}

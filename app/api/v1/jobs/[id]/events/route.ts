@@ -1,0 +1,23 @@
+// GET /api/v1/jobs/{id}/events — Server-Sent Events of progress until the job ends
+import { getJob } from '@/lib/coordinator/get-job';
+import { jobEventStream } from '@/lib/coordinator/job-event-stream';
+import { getDb } from '@/lib/db/client';
+import { withErrors } from '@/lib/http/api-response';
+import { parseParam } from '@/lib/http/read-body';
+import { jobIdSchema } from '@/lib/protocol/ids';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withErrors(async (request, context: { params: Promise<{ id: string }> }) => {
+  const id = parseParam(jobIdSchema, (await context.params).id, 'id');
+  const db = await getDb();
+  await getJob(db, id); // 404 before the stream starts
+  return new Response(jobEventStream(db, id, request.signal), {
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
+  });
+});

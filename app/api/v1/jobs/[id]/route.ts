@@ -1,0 +1,25 @@
+// GET /api/v1/jobs/{id} — status and progress; DELETE /api/v1/jobs/{id} — cancel (owner only)
+import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
+import { cancelJob } from '@/lib/coordinator/cancel-job';
+import { getJob } from '@/lib/coordinator/get-job';
+import { getDb } from '@/lib/db/client';
+import { json, withErrors } from '@/lib/http/api-response';
+import { parseParam } from '@/lib/http/read-body';
+import { jobIdSchema } from '@/lib/protocol/ids';
+
+export const dynamic = 'force-dynamic';
+
+type Context = { params: Promise<{ id: string }> };
+
+export const GET = withErrors(async (_request, context: Context) => {
+  const id = parseParam(jobIdSchema, (await context.params).id, 'id');
+  return json(await getJob(await getDb(), id));
+});
+
+export const DELETE = withErrors(async (request, context: Context) => {
+  const id = parseParam(jobIdSchema, (await context.params).id, 'id');
+  const db = await getDb();
+  const requester = await authenticateVolunteer(db, request.headers.get('authorization'));
+  await cancelJob(db, id, requester.id);
+  return json(await getJob(db, id));
+});

@@ -1,0 +1,25 @@
+// GET /api/v1/jobs — recent jobs; POST /api/v1/jobs — submit a job (JSON with base64 inputs, or multipart)
+import { z } from 'zod';
+import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
+import { createJob } from '@/lib/coordinator/create-job';
+import { listJobs } from '@/lib/coordinator/get-job';
+import { getDb } from '@/lib/db/client';
+import { json, withErrors } from '@/lib/http/api-response';
+import { decodeJobRequest } from '@/lib/http/decode-job-request';
+import { parseParam } from '@/lib/http/read-body';
+
+export const dynamic = 'force-dynamic';
+
+const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
+
+export const GET = withErrors(async (request) => {
+  const limit = parseParam(limitSchema, new URL(request.url).searchParams.get('limit') ?? undefined, 'limit');
+  return json({ jobs: await listJobs(await getDb(), { limit }) });
+});
+
+export const POST = withErrors(async (request) => {
+  const db = await getDb();
+  const owner = await authenticateVolunteer(db, request.headers.get('authorization'));
+  const job = await decodeJobRequest(request);
+  return json(await createJob(db, { ...job, ownerId: owner.id }), { status: 201 });
+});

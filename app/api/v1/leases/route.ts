@@ -1,0 +1,39 @@
+// POST /api/v1/leases — lease shards
+import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
+import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/lease-shards';
+import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/env';
+import { json, withErrors } from '@/lib/http/api-response';
+import { readJson } from '@/lib/http/read-body';
+import { type LeaseResponse, leaseRequestSchema } from '@/lib/protocol/leases';
+
+export const POST = withErrors(async (request) => {
+  const db = await getDb();
+  const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
+  const body = await readJson(request, leaseRequestSchema, 16 * 1024);
+  const leased = await leaseShards(db, {
+    volunteerId: volunteer.id,
+    max: body.max,
+    webgpu: body.webgpu,
+    kernels: body.kernels,
+    leaseSeconds: env().LEASE_SECONDS,
+  });
+  const response: LeaseResponse = {
+    leases: leased.map((l) => ({
+      leaseId: l.leaseId,
+      jobId: l.jobId,
+      shardId: l.shardId,
+      kernel: l.kernel,
+      params: l.params,
+      inputs: l.inputs.map((i) => ({
+        name: i.name,
+        url: new URL(`/api/v1/blobs/${i.sha256}`, request.url).toString(),
+        sha256: i.sha256,
+        bytes: i.bytes,
+      })),
+      deadline: l.deadline.toISOString(),
+    })),
+  };
+  if (leased.length === 0) response.retryAfterMs = noWorkRetryAfterMs;
+  return json(response);
+});

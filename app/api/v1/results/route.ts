@@ -1,0 +1,63 @@
+// POST /api/v1/results — submit many results at once (multipart, one part per lease)
+import { z } from 'zod';
+import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
+import { type ResultSubmission, submitResults } from '@/lib/coordinator/submit-results';
+import { getDb } from '@/lib/db/client';
+import { ApiError } from '@/lib/errors';
+import { json, withErrors } from '@/lib/http/api-response';
+import { readBytes } from '@/lib/http/read-body';
+import type { BatchResultItem } from '@/lib/protocol/results';
+
+const maxBatchBytes = 64 * 1024 * 1024;
+const maxParts = 512;
+
+export const POST = withErrors(async (request) => {
+  const db = await getDb();
+  const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw new ApiError(
+      'unsupported_media_type',
+      'Send multipart/form-data with one part per lease: the part name is the leaseId, its body the raw result.',
+    );
+  }
+  const bytes = await readBytes(request, maxBatchBytes);
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new ApiError('invalid_request', 'The multipart body could not be parsed; check its boundary and parts.');
+  }
+  const parts = [...form.entries()];
+  if (parts.length === 0) throw new ApiError('invalid_request', 'The batch is empty; add one part per lease.');
+  if (parts.length > maxParts) throw new ApiError('invalid_request', `At most ${maxParts} parts per batch; send several batches.`);
+
+  const items: ResultSubmission[] = [];
+  const answers: (BatchResultItem | number)[] = [];
+  for (const [name, part] of parts) {
+    if (!z.uuid().safeParse(name).success) {
+      answers.push(refused(name, new ApiError('not_found', `Part "${name}" does not name a lease id (a UUID).`)));
+      continue;
+    }
+    if (typeof part === 'string') {
+      // A part without a filename arrives as text, and text decoding would corrupt binary results.
+      const message = `Part "${name}" must be a file part (with a filename) holding the raw result bytes.`;
+      answers.push(refused(name, new ApiError('invalid_request', message)));
+      continue;
+    }
+    const body = new Uint8Array(await part.arrayBuffer());
+    answers.push(items.length);
+    items.push({ leaseId: name, bytes: body });
+  }
+  const outcomes = await submitResults(db, volunteer.id, items);
+  const results = answers.map((a) => {
+    if (typeof a !== 'number') return a;
+    const o = outcomes[a]!;
+    return 'error' in o ? refused(o.leaseId, o.error) : { leaseId: o.leaseId, status: o.status };
+  });
+  return json({ results });
+});
+
+function refused(leaseId: string, error: ApiError): BatchResultItem {
+  return { leaseId, error: { code: error.code, message: error.message, httpStatus: error.status } };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { jobs, leases, type ShardInputRef } from '../db/schema';
+import { kernels } from '../kernels/registry';
+import { clock } from './clock';
+
+export interface LeaseRequestInput {
+  volunteerId: string;
+  max: number;
+  webgpu: boolean;
+  kernels?: string[];
+  leaseSeconds: number;
+}
+
+export interface LeasedShard {
+  leaseId: string;
+  jobId: string;
+  shardId: string;
+  kernel: string;
+  params: unknown;
+  inputs: ShardInputRef[];
+  deadline: Date;
+}
+
+/** Suggested wait before asking again when there is no work. */
+export const noWorkRetryAfterMs = 5_000;
+
+/** Kernels this worker may run: the ones it asked for, minus those that need WebGPU when it has none. */
+export function runnableKernels(webgpu: boolean, requested?: string[]): string[] {
+  return Object.values(kernels)
+    .filter((k) => webgpu || !k.requiresWebGPU)
+    .map((k) => k.name)
+    .filter((name) => !requested || requested.includes(name));
+}
+
+/**
+ * Leases up to `max` shards to one volunteer in one transaction.
+ *
+ * A shard is leasable while its live leases plus its largest agreeing group are below its quorum,
+ * and while the results it could still receive stay within `max_results`. Expired leases simply
+ * stop counting as live, which is how work is re-issued. Rows are taken with
+ * `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never hand out the same
+ * replica twice; the unique (shard, volunteer) index makes "never two replicas of one shard to one
+ * volunteer" a database fact, not only a query filter.
+ */
+export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<LeasedShard[]> {
+  const allowed = runnableKernels(input.webgpu, input.kernels);
+  if (allowed.length === 0) return [];
+  const now = clock.now();
+  const deadline = new Date(now.getTime() + input.leaseSeconds * 1000);
+  return db.transaction(async (tx) => {
+    const live = sql`(SELECT count(*) FROM leases l WHERE l.shard_id = s.id AND l.state = 'active' AND l.deadline > ${now})`;
+    const candidates = await tx.execute<{
+      id: string;
+      job_id: string;
+      kernel: string;
+      params: unknown;
+      inputs: ShardInputRef[];
+    }>(sql`
+      SELECT s.id, s.job_id, s.kernel, s.params, s.inputs
+      FROM shards s
+      JOIN jobs j ON j.id = s.job_id
+      WHERE s.status = 'pending'
+        AND j.status IN ('queued', 'running')
+        AND s.kernel IN (${sql.join(
+          allowed.map((k) => sql`${k}`),
+          sql`, `,
+        )})
+        AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
+        AND ${live} < s.quorum - s.best_agreeing
+        AND s.results_count + ${live} < s.max_results
+      ORDER BY j.created_at, s.index
+      LIMIT ${input.max}
+      FOR UPDATE OF s SKIP LOCKED
+    `);
+    const rows = candidates.rows;
+    if (rows.length === 0) return [];
+    const leased = rows.map((row) => ({
+      leaseId: randomUUID(),
+      jobId: row.job_id,
+      shardId: row.id,
+      kernel: row.kernel,
+      params: row.params,
+      inputs: row.inputs,
+      deadline,
+    }));
+    await tx.insert(leases).values(
+      leased.map((l) => ({
+        id: l.leaseId,
+        shardId: l.shardId,
+        jobId: l.jobId,
+        volunteerId: input.volunteerId,
+        deadline,
+        createdAt: now,
+      })),
+    );
+    const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
+    await tx
+      .update(jobs)
+      .set({ status: 'running', updatedAt: now })
+      .where(sql`${inArray(jobs.id, jobIds)} AND ${jobs.status} = 'queued'`);
+    return leased;
+  });
+}

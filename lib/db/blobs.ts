@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
+import type { Queryable } from './client';
+import { blobs } from './schema';
+
+/** Hex SHA-256 of bytes: the address of every blob. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+// Blobs are immutable and content-addressed, so a process-wide cache can never serve stale bytes.
+const cacheLimitBytes = 64 * 1024 * 1024;
+const cache = new Map<string, Uint8Array>();
+let cachedBytes = 0;
+
+function remember(sha: string, bytes: Uint8Array): void {
+  if (cache.has(sha) || bytes.byteLength > cacheLimitBytes / 8) return;
+  cache.set(sha, bytes);
+  cachedBytes += bytes.byteLength;
+  for (const [key, value] of cache) {
+    if (cachedBytes <= cacheLimitBytes) break;
+    cache.delete(key);
+    cachedBytes -= value.byteLength;
+  }
+}
+
+/** Stores blobs (idempotent: an existing address is left as it is). Returns their addresses in order. */
+export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<string[]> {
+  const shas = items.map(sha256Hex);
+  const unique = new Map<string, Uint8Array>();
+  items.forEach((bytes, i) => unique.set(shas[i]!, bytes));
+  const rows = [...unique].map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
+  // Keep each statement well under the 65k bind-parameter limit and a sane packet size.
+  for (let i = 0; i < rows.length; ) {
+    let size = 0;
+    let j = i;
+    while (j < rows.length && j - i < 1000 && (j === i || size + rows[j]!.size < 16 * 1024 * 1024)) {
+      size += rows[j]!.size;
+      j++;
+    }
+    await db.insert(blobs).values(rows.slice(i, j)).onConflictDoNothing();
+    i = j;
+  }
+  for (const [sha, bytes] of unique) remember(sha, bytes);
+  return shas;
+}
+
+/** Loads blobs by address; missing ones are absent from the map. */
+export async function getBlobs(db: Queryable, shas: Iterable<string>): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const missing: string[] = [];
+  for (const sha of new Set(shas)) {
+    const hit = cache.get(sha);
+    if (hit) out.set(sha, hit);
+    else missing.push(sha);
+  }
+  if (missing.length > 0) {
+    const rows = await db
+      .select({ sha256: blobs.sha256, bytes: blobs.bytes })
+      .from(blobs)
+      .where(inArray(blobs.sha256, missing));
+    for (const row of rows) {
+      out.set(row.sha256, row.bytes);
+      remember(row.sha256, row.bytes);
+    }
+  }
+  return out;
+}
+
+export async function getBlob(db: Queryable, sha: string): Promise<Uint8Array | undefined> {
+  return (await getBlobs(db, [sha])).get(sha);
+}
+
+/** Total stored bytes, for tests that prove bad input stored nothing. */
+export async function countBlobs(db: Queryable): Promise<number> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(blobs);
+  return rows[0]?.n ?? 0;
+}

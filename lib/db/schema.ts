@@ -1,0 +1,220 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** Raw bytes; both PGlite and node-postgres hand `bytea` back as a Uint8Array/Buffer. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Anonymous identities. The Bearer token is never stored, only its SHA-256. */
+export const volunteers = pgTable(
+  'volunteers',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    /** The embedding site (widget `data-site`), for attribution; null on our own pages. */
+    site: text('site'),
+    /** Wallet linked through Sign-In with Ethereum (lower-case hex), once linked. */
+    address: text('address'),
+    shardsDone: integer('shards_done').notNull().default(0),
+    shardsRejected: integer('shards_rejected').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('volunteers_token_hash_key').on(t.tokenHash), index('volunteers_address_idx').on(t.address)],
+);
+
+/** Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  size: integer('size').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Job status:
+ * - `queued`: created, no shard leased yet (the scheduler moves it on at the first lease).
+ * - `running`: at least one shard leased (results move it on).
+ * - `completed`: every shard verified and the output assembled (terminal, set by result submission).
+ * - `failed`: a shard could not reach a quorum within `replication.max` (terminal, set by result submission).
+ * - `cancelled`: cancelled by its owner (terminal, set by `DELETE /api/v1/jobs/{id}`).
+ */
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => volunteers.id),
+    kernel: text('kernel').notNull(),
+    params: jsonb('params').notNull(),
+    title: text('title'),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    replicationMin: integer('replication_min').notNull(),
+    replicationMax: integer('replication_max').notNull(),
+    shardsTotal: integer('shards_total').notNull(),
+    shardsVerified: integer('shards_verified').notNull().default(0),
+    shardsFailed: integer('shards_failed').notNull().default(0),
+    /** Job input files by name → blob sha256. */
+    inputs: jsonb('inputs').$type<Record<string, string>>().notNull(),
+    resultSha256: text('result_sha256').references(() => blobs.sha256),
+    resultContentType: text('result_content_type'),
+    resultFilename: text('result_filename'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('jobs_status_created_idx').on(t.status, t.createdAt), index('jobs_owner_idx').on(t.ownerId)],
+);
+
+/**
+ * Shard status:
+ * - `pending`: needs more agreeing results (the scheduler leases it while live leases + agreeing < quorum).
+ * - `verified`: a quorum agreed; `canonical_sha256` is the result (terminal, set by result submission).
+ * - `failed`: `replication_max` results without a quorum (terminal; fails the job).
+ * - `cancelled`: its job was cancelled (terminal).
+ */
+export type ShardStatus = 'pending' | 'verified' | 'failed' | 'cancelled';
+
+export interface ShardInputRef {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+export const shards = pgTable(
+  'shards',
+  {
+    id: uuid('id').primaryKey(),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    index: integer('index').notNull(),
+    kernel: text('kernel').notNull(),
+    params: jsonb('params').notNull(),
+    inputs: jsonb('inputs').$type<ShardInputRef[]>().notNull(),
+    status: text('status').$type<ShardStatus>().notNull().default('pending'),
+    /** Agreeing results needed. */
+    quorum: integer('quorum').notNull(),
+    /** Results (of any verdict) after which a shard without quorum fails. */
+    maxResults: integer('max_results').notNull(),
+    /** Results received so far, of any verdict. */
+    resultsCount: integer('results_count').notNull().default(0),
+    /** Size of the largest group of agreeing, not-invalid results. */
+    bestAgreeing: integer('best_agreeing').notNull().default(0),
+    canonicalSha256: text('canonical_sha256'),
+    workUnits: doublePrecision('work_units').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('shards_job_index_key').on(t.jobId, t.index),
+    index('shards_pending_idx')
+      .on(t.kernel, t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Lease state:
+ * - `active`: handed out; valid until `deadline` (after that it counts as expired without a write).
+ * - `completed`: a result was accepted for it.
+ * - `cancelled`: its job was cancelled.
+ */
+export type LeaseState = 'active' | 'completed' | 'cancelled';
+
+export const leases = pgTable(
+  'leases',
+  {
+    id: uuid('id').primaryKey(),
+    shardId: uuid('shard_id')
+      .notNull()
+      .references(() => shards.id),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    volunteerId: uuid('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id),
+    state: text('state').$type<LeaseState>().notNull().default('active'),
+    deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Never two replicas of one shard to the same volunteer, enforced by the database itself.
+    uniqueIndex('leases_shard_volunteer_key').on(t.shardId, t.volunteerId),
+    index('leases_shard_active_idx')
+      .on(t.shardId, t.deadline)
+      .where(sql`${t.state} = 'active'`),
+    index('leases_volunteer_idx').on(t.volunteerId),
+  ],
+);
+
+/**
+ * Result status:
+ * - `pending`: passed the kernel check, waits for replicas to agree.
+ * - `valid`: part of the agreeing quorum (credited once, in the same transaction).
+ * - `invalid`: failed the kernel check or disagreed with the quorum (never credited).
+ */
+export type ResultStatus = 'pending' | 'valid' | 'invalid';
+
+export const results = pgTable(
+  'results',
+  {
+    id: uuid('id').primaryKey(),
+    leaseId: uuid('lease_id')
+      .notNull()
+      .references(() => leases.id),
+    shardId: uuid('shard_id')
+      .notNull()
+      .references(() => shards.id),
+    volunteerId: uuid('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => blobs.sha256),
+    status: text('status').$type<ResultStatus>().notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('results_lease_key').on(t.leaseId), index('results_shard_idx').on(t.shardId)],
+);
+
+/** The credit ledger: one row per verified, agreeing result; the unique key makes double credit impossible. */
+export const credits = pgTable(
+  'credits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    resultId: uuid('result_id')
+      .notNull()
+      .references(() => results.id),
+    volunteerId: uuid('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id),
+    site: text('site'),
+    workUnits: doublePrecision('work_units').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('credits_result_key').on(t.resultId), index('credits_volunteer_idx').on(t.volunteerId)],
+);

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const hex32 = /^0x[0-9a-fA-F]{64}$/;
+const address = /^0x[0-9a-fA-F]{40}$/;
+
+/**
+ * Every setting, declared once and validated at start. Nothing else reads `process.env`.
+ * Unset values mean "run it all on this machine": PGlite in DATA_DIR, anvil on DEV_CHAIN_PORT.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Unset: embedded PGlite in DATA_DIR. Set: a Postgres server shared by many coordinator processes. */
+  DATABASE_URL: z.url().optional(),
+  /** Unset: `npm run dev` starts anvil on DEV_CHAIN_PORT and deploys the contracts. */
+  RPC_URL: z.url().optional(),
+  DEV_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  CHAIN_ID: z.coerce.number().int().positive().optional(),
+  TOKEN_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
+  DISTRIBUTOR_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
+  PUBLISHER_PRIVATE_KEY: z.string().regex(hex32, 'must be a 0x-prefixed 32-byte hex key').optional(),
+  /** Bearer token for operator calls (`POST /api/v1/epochs`). Dev generates and prints one. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  EPOCH_SECONDS: z.coerce.number().int().min(10).default(3600),
+  /** How long a volunteer may hold a lease before it is re-issued to someone else. */
+  LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The validated settings; throws at first use with every problem listed, naming the variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests and scripts that change settings at run time call this so the next `env()` re-reads them. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

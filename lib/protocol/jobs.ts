@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+
+export const replicationSchema = z
+  .strictObject({
+    min: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
+    max: z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20'),
+  })
+  .refine((r) => r.max >= r.min, { message: 'max must be at least min', path: ['max'] });
+
+/** `POST /api/v1/jobs` as JSON: every input file base64-encoded under `inputs.{name}`. */
+export const createJobRequestSchema = z.strictObject({
+  kernel: z.string({ error: 'must name a kernel, e.g. "matmul"' }).min(1).max(64),
+  params: z.record(z.string(), z.unknown(), { error: 'must be an object of kernel parameters' }),
+  inputs: z
+    .record(z.string().max(64), z.string({ error: 'must be a base64 string' }), {
+      error: 'must be an object mapping input names to base64 strings',
+    })
+    .default({}),
+  replication: replicationSchema.optional(),
+  title: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+});
+
+/** The same request without `inputs`, as the `job` JSON part of a multipart upload. */
+export const createJobMultipartMetaSchema = createJobRequestSchema.omit({ inputs: true });
+
+export const createJobResponseSchema = z.object({ jobId: z.uuid(), shards: z.number().int() });
+
+export const jobSummarySchema = z.object({
+  jobId: z.uuid(),
+  kernel: z.string(),
+  title: z.string().nullable(),
+  status: jobStatusSchema,
+  params: z.unknown(),
+  replication: z.object({ min: z.number().int(), max: z.number().int() }),
+  progress: z.object({
+    total: z.number().int(),
+    verified: z.number().int(),
+    failed: z.number().int(),
+    /** Shards with at least one live lease right now. */
+    running: z.number().int(),
+  }),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** Present once completed: where to download the verified output. */
+  result: z.object({ url: z.string(), contentType: z.string(), filename: z.string(), bytes: z.number() }).nullable(),
+});
+
+export const jobListResponseSchema = z.object({ jobs: z.array(jobSummarySchema) });
+
+export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+export type JobStatus = z.infer<typeof jobStatusSchema>;

@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { env } from '../lib/env';
+
+/**
+ * `npm run dev` (and `npm start` with --start): everything on one machine with no configuration —
+ * PGlite in DATA_DIR (opened by the Next server itself, see instrumentation.ts), a local anvil chain
+ * with the contracts deployed when RPC_URL is unset, and Next.js. Prints the URL when it answers.
+ *
+ * Flags: `--start` serves the production build (`next build` first if there is none), `--port N`.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const production = args.includes('--start');
+  const portFlag = args.indexOf('--port');
+  if (portFlag >= 0) process.env.PORT = args[portFlag + 1];
+  const settings = env();
+  const dataDir = path.resolve(settings.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  const children: ChildProcess[] = [];
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(settings.PORT) };
+  if (!settings.ADMIN_TOKEN) {
+    childEnv.ADMIN_TOKEN = randomBytes(24).toString('base64url');
+    console.log(`admin token (for POST /api/v1/epochs): ${childEnv.ADMIN_TOKEN}`);
+  }
+
+  const stopAll = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.on('SIGTERM', () => {
+    stopAll();
+    process.exit(143);
+  });
+
+  if (!settings.RPC_URL) {
+    const { startDevChain } = await import('../lib/chain/dev-chain');
+    const chain = await startDevChain({ dataDir, port: settings.DEV_CHAIN_PORT });
+    children.push(chain.process);
+    Object.assign(childEnv, chain.env);
+    console.log(`local chain ${chain.env.RPC_URL} (chain id ${chain.chainId}), distributor ${chain.distributorAddress}`);
+  }
+
+  const nextBin = path.resolve('node_modules/next/dist/bin/next');
+  if (production) {
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('.next/BUILD_ID')) await run(process.execPath, [nextBin, 'build'], childEnv);
+  }
+  const next = spawn(
+    process.execPath,
+    [nextBin, production ? 'start' : 'dev', '-H', '127.0.0.1', '-p', String(settings.PORT)],
+    { env: childEnv, stdio: 'inherit' },
+  );
+  children.push(next);
+  next.on('exit', (code) => {
+    stopAll();
+    process.exit(code ?? 1);
+  });
+
+  const url = `http://127.0.0.1:${settings.PORT}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`${url}/api/v1/health`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(`\nSpare Cycles is running at ${url}\n`);
+}
+
+function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: childEnv, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
