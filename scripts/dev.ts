@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     const chain = await startDevChain({ dataDir, port: settings.DEV_CHAIN_PORT });
     children.push(chain.process);
     Object.assign(childEnv, chain.env);
-    console.log(`local chain ${chain.env.RPC_URL} (chain id ${chain.chainId}), distributor ${chain.distributorAddress}`);
+    console.log(
+      `local chain ${chain.env.RPC_URL} (chain id ${chain.chainId}), distributor ${chain.distributorAddress}`,
+    );
   }
 
   const nextBin = path.resolve('node_modules/next/dist/bin/next');
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
 function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: childEnv, stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 

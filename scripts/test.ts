@@ -17,9 +17,16 @@ interface Tally {
   failed: number;
 }
 
-function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => {
       process.stdout.write(d);
@@ -62,9 +69,13 @@ async function main(): Promise<void> {
     section('unit and API integration tests (vitest; API on PGlite and Postgres)');
     const vitestJson = 'test-results/vitest.json';
     rmSync(vitestJson, { force: true });
-    const vitest = await run(npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], {
-      TEST_DATABASE_URL: databaseUrl,
-    });
+    const vitest = await run(
+      npx,
+      ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+      {
+        TEST_DATABASE_URL: databaseUrl,
+      },
+    );
     if (existsSync(vitestJson)) {
       const report = JSON.parse(readFileSync(vitestJson, 'utf8')) as {
         numPassedTests: number;

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Tx } from '../db/client';
 import { getBlobs, putBlobs } from '../db/blobs';
+import type { Tx } from '../db/client';
 import { jobs, shards } from '../db/schema';
 import { getKernel } from '../kernels/registry';
 
@@ -11,7 +11,7 @@ import { getKernel } from '../kernels/registry';
  */
 export async function assembleJob(tx: Tx, jobId: string, now: Date): Promise<void> {
   const job = (await tx.select().from(jobs).where(eq(jobs.id, jobId)).for('update'))[0];
-  if (!job || job.status !== 'running') return;
+  if (job?.status !== 'running') return;
   const kernel = getKernel(job.kernel);
   if (!kernel) throw new Error(`job ${jobId} names unknown kernel ${job.kernel}`);
   const rows = await tx

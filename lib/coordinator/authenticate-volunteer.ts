@@ -29,7 +29,10 @@ export async function authenticateVolunteer(db: Queryable, authorization: string
     .limit(1);
   const volunteer = rows[0];
   if (!volunteer) {
-    throw new ApiError('unauthorized', 'Unknown token: register with POST /api/v1/volunteers and use the token it returns.');
+    throw new ApiError(
+      'unauthorized',
+      'Unknown token: register with POST /api/v1/volunteers and use the token it returns.',
+    );
   }
   return volunteer;
 }

@@ -8,7 +8,11 @@ import { clock } from './clock';
  * Cancels a job for its owner: pending shards and live leases are closed so no more work is handed
  * out or accepted. Cancelling an already cancelled job answers the same; a finished job is a 409.
  */
-export async function cancelJob(db: Db, jobId: string, requesterId: string): Promise<{ status: 'cancelled' }> {
+export async function cancelJob(
+  db: Db,
+  jobId: string,
+  requesterId: string,
+): Promise<{ status: 'cancelled' }> {
   const now = clock.now();
   return db.transaction(async (tx) => {
     const job = (await tx.select().from(jobs).where(eq(jobs.id, jobId)).for('update'))[0];
@@ -24,8 +28,12 @@ export async function cancelJob(db: Db, jobId: string, requesterId: string): Pro
       .update(jobs)
       .set({ status: 'cancelled', finishedAt: now, updatedAt: now })
       .where(eq(jobs.id, jobId));
-    await tx.execute(sql`UPDATE shards SET status = 'cancelled' WHERE job_id = ${jobId}::uuid AND status = 'pending'`);
-    await tx.execute(sql`UPDATE leases SET state = 'cancelled' WHERE job_id = ${jobId}::uuid AND state = 'active'`);
+    await tx.execute(
+      sql`UPDATE shards SET status = 'cancelled' WHERE job_id = ${jobId}::uuid AND status = 'pending'`,
+    );
+    await tx.execute(
+      sql`UPDATE leases SET state = 'cancelled' WHERE job_id = ${jobId}::uuid AND state = 'active'`,
+    );
     return { status: 'cancelled' };
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/client';
 import { putBlobs } from '../db/blobs';
+import type { Db } from '../db/client';
 import { jobs, shards } from '../db/schema';
 import { ApiError } from '../errors';
 import { type AnyKernel, KernelInputError, type ShardSpec } from '../kernels/kernel';
@@ -46,7 +46,9 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
   }
   for (const name of Object.keys(input.inputs)) {
     if (!kernel.inputNames.includes(name)) {
-      const expected = kernel.inputNames.length ? `it takes ${kernel.inputNames.join(', ')}` : 'it takes no inputs';
+      const expected = kernel.inputNames.length
+        ? `it takes ${kernel.inputNames.join(', ')}`
+        : 'it takes no inputs';
       throw new ApiError(
         'invalid_input',
         `inputs.${name}: kernel "${kernel.name}" has no input "${name}"; ${expected}.`,
@@ -72,7 +74,8 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
     if (error instanceof KernelInputError) throw new ApiError('invalid_input', error.message, error.field);
     throw error;
   }
-  if (specs.length === 0) throw new ApiError('invalid_input', 'The job has no work in it; check its params.', 'params');
+  if (specs.length === 0)
+    throw new ApiError('invalid_input', 'The job has no work in it; check its params.', 'params');
   if (specs.length > maxShardsPerJob) {
     throw new ApiError(
       'invalid_input',

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Queryable } from '../db/client';
 import { getBlob } from '../db/blobs';
+import type { Queryable } from '../db/client';
 import { jobs } from '../db/schema';
 import { ApiError } from '../errors';
 import type { JobOutput } from '../kernels/kernel';

@@ -1,5 +1,5 @@
 import { desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Queryable } from '../db/client';
+import { type Queryable, queryRows } from '../db/client';
 import { blobs, jobs } from '../db/schema';
 import { ApiError } from '../errors';
 import type { JobSummary } from '../protocol/jobs';
@@ -11,18 +11,24 @@ async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]>
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const now = clock.now();
-  const running = await db.execute<{ job_id: string; n: number }>(sql`
+  const running = await queryRows<{ job_id: string; n: number }>(
+    db,
+    sql`
     SELECT job_id, count(DISTINCT shard_id)::int AS n FROM leases
     WHERE job_id IN (${sql.join(
       ids.map((id) => sql`${id}::uuid`),
       sql`, `,
     )}) AND state = 'active' AND deadline > ${now}
     GROUP BY job_id
-  `);
-  const runningByJob = new Map(running.rows.map((r) => [r.job_id, Number(r.n)]));
+  `,
+  );
+  const runningByJob = new Map(running.map((r) => [r.job_id, Number(r.n)]));
   const resultShas = rows.map((r) => r.resultSha256).filter((s): s is string => s !== null);
   const sizes = resultShas.length
-    ? await db.select({ sha: blobs.sha256, size: blobs.size }).from(blobs).where(inArray(blobs.sha256, resultShas))
+    ? await db
+        .select({ sha: blobs.sha256, size: blobs.size })
+        .from(blobs)
+        .where(inArray(blobs.sha256, resultShas))
     : [];
   const sizeBySha = new Map(sizes.map((s) => [s.sha, s.size]));
   return rows.map((job) => ({

@@ -41,12 +41,16 @@ export function jobEventStream(
             controller.enqueue(encoder.encode(': keep-alive\n\n'));
           }
           if (terminal.has(job.status)) {
-            controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify({ status: job.status })}\n\n`));
+            controller.enqueue(
+              encoder.encode(`event: end\ndata: ${JSON.stringify({ status: job.status })}\n\n`),
+            );
             close();
             return;
           }
         } catch (error) {
-          controller.enqueue(encoder.encode(`event: error\ndata: ${JSON.stringify({ message: 'progress unavailable' })}\n\n`));
+          controller.enqueue(
+            encoder.encode(`event: error\ndata: ${JSON.stringify({ message: 'progress unavailable' })}\n\n`),
+          );
           console.error('job event stream', error);
           close();
           return;

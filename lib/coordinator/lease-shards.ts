@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { type Db, queryRows } from '../db/client';
 import { jobs, leases, type ShardInputRef } from '../db/schema';
 import { kernels } from '../kernels/registry';
 import { clock } from './clock';
@@ -51,13 +51,15 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
   const deadline = new Date(now.getTime() + input.leaseSeconds * 1000);
   return db.transaction(async (tx) => {
     const live = sql`(SELECT count(*) FROM leases l WHERE l.shard_id = s.id AND l.state = 'active' AND l.deadline > ${now})`;
-    const candidates = await tx.execute<{
+    const rows = await queryRows<{
       id: string;
       job_id: string;
       kernel: string;
       params: unknown;
       inputs: ShardInputRef[];
-    }>(sql`
+    }>(
+      tx,
+      sql`
       SELECT s.id, s.job_id, s.kernel, s.params, s.inputs
       FROM shards s
       JOIN jobs j ON j.id = s.job_id
@@ -73,8 +75,8 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       ORDER BY j.created_at, s.index
       LIMIT ${input.max}
       FOR UPDATE OF s SKIP LOCKED
-    `);
-    const rows = candidates.rows;
+    `,
+    );
     if (rows.length === 0) return [];
     const leased = rows.map((row) => ({
       leaseId: randomUUID(),

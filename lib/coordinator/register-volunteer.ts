@@ -13,6 +13,8 @@ export async function registerVolunteer(
 ): Promise<{ volunteerId: string; token: string }> {
   const volunteerId = randomUUID();
   const token = `sc_${randomBytes(32).toString('base64url')}`;
-  await db.insert(volunteers).values({ id: volunteerId, tokenHash: hashToken(token), site: input.site ?? null });
+  await db
+    .insert(volunteers)
+    .values({ id: volunteerId, tokenHash: hashToken(token), site: input.site ?? null });
   return { volunteerId, token };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client';
 import { getBlobs, putBlobs, sha256Hex } from '../db/blobs';
-import { credits, jobs, leases, type ResultStatus, results, type ShardInputRef, type ShardStatus } from '../db/schema';
+import { type Db, queryRows, type Tx } from '../db/client';
+import { jobs, leases, type ResultStatus, results, type ShardInputRef, type ShardStatus } from '../db/schema';
 import { ApiError } from '../errors';
 import type { AnyKernel, ShardSpec } from '../kernels/kernel';
 import { getKernel } from '../kernels/registry';
@@ -15,7 +15,9 @@ export interface ResultSubmission {
   bytes: Uint8Array;
 }
 
-export type SubmissionOutcome = { leaseId: string; status: ResultStatus } | { leaseId: string; error: ApiError };
+export type SubmissionOutcome =
+  | { leaseId: string; status: ResultStatus }
+  | { leaseId: string; error: ApiError };
 
 interface ShardState {
   id: string;
@@ -76,24 +78,25 @@ export async function submitResults(
   return db.transaction(async (tx) => {
     const leaseIds = [...new Set(items.map((i) => i.leaseId))];
     // Lock the shards first, in id order, so concurrent batches cannot deadlock.
-    const leaseRows = (
-      await tx.execute<
-        LeaseRow & {
-          job_id: string;
-          index: number;
-          kernel: string;
-          params: unknown;
-          inputs: ShardInputRef[];
-          status: ShardStatus;
-          quorum: number;
-          max_results: number;
-          results_count: number;
-          best_agreeing: number;
-          canonical_sha256: string | null;
-          work_units: number;
-          job_status: string;
-        }
-      >(sql`
+    const leaseRows = await queryRows<
+      LeaseRow & {
+        job_id: string;
+        index: number;
+        kernel: string;
+        params: unknown;
+        inputs: ShardInputRef[];
+        status: ShardStatus;
+        quorum: number;
+        max_results: number;
+        results_count: number;
+        best_agreeing: number;
+        canonical_sha256: string | null;
+        work_units: number;
+        job_status: string;
+      }
+    >(
+      tx,
+      sql`
         SELECT l.id AS lease_id, l.state, l.deadline, l.shard_id,
                s.job_id, s.index, s.kernel, s.params, s.inputs, s.status, s.quorum, s.max_results,
                s.results_count, s.best_agreeing, s.canonical_sha256, s.work_units, j.status AS job_status
@@ -106,8 +109,8 @@ export async function submitResults(
         )}) AND l.volunteer_id = ${volunteerId}
         ORDER BY s.id
         FOR UPDATE OF s
-      `)
-    ).rows;
+      `,
+    );
 
     const leaseById = new Map<string, LeaseRow>();
     const shardsById = new Map<string, ShardState>();
@@ -186,7 +189,10 @@ export async function submitResults(
       if (!lease) {
         outcomes.push({
           leaseId: item.leaseId,
-          error: new ApiError('not_found', `No lease ${item.leaseId} is held by this volunteer; lease work first.`),
+          error: new ApiError(
+            'not_found',
+            `No lease ${item.leaseId} is held by this volunteer; lease work first.`,
+          ),
         });
         continue;
       }
@@ -212,10 +218,17 @@ export async function submitResults(
         );
         continue;
       }
-      if (!['queued', 'running'].includes(shard.jobStatus) || shard.status === 'cancelled' || shard.status === 'failed') {
+      if (
+        !['queued', 'running'].includes(shard.jobStatus) ||
+        shard.status === 'cancelled' ||
+        shard.status === 'failed'
+      ) {
         outcomes.push({
           leaseId: item.leaseId,
-          error: new ApiError('job_closed', `The job is ${shard.jobStatus}; this result is no longer needed.`),
+          error: new ApiError(
+            'job_closed',
+            `The job is ${shard.jobStatus}; this result is no longer needed.`,
+          ),
         });
         continue;
       }
@@ -295,7 +308,10 @@ function safeCheck(kernel: AnyKernel, spec: ShardSpec<unknown>, bytes: Uint8Arra
   try {
     return kernel.verify.check(spec, bytes);
   } catch (error) {
-    return { status: 'invalid' as const, reason: `check failed: ${error instanceof Error ? error.message : 'error'}` };
+    return {
+      status: 'invalid' as const,
+      reason: `check failed: ${error instanceof Error ? error.message : 'error'}`,
+    };
   }
 }
 
@@ -308,7 +324,9 @@ function decideShard(
 ): void {
   const candidates = list.filter((r) => r.status !== 'invalid');
   const groups = groupAgreeing(candidates, (a, b) =>
-    a.sha256 === b.sha256 ? true : shard.kernel.verify.compare(spec, bytesBySha.get(a.sha256)!, bytesBySha.get(b.sha256)!),
+    a.sha256 === b.sha256
+      ? true
+      : shard.kernel.verify.compare(spec, bytesBySha.get(a.sha256)!, bytesBySha.get(b.sha256)!),
   );
   const best = groups.reduce<ResultState[]>((a, g) => (g.length > a.length ? g : a), []);
   shard.bestAgreeing = best.length;

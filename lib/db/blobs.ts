@@ -28,7 +28,7 @@ function remember(sha: string, bytes: Uint8Array): void {
 export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<string[]> {
   const shas = items.map(sha256Hex);
   const unique = new Map<string, Uint8Array>();
-  items.forEach((bytes, i) => unique.set(shas[i]!, bytes));
+  for (const [i, bytes] of items.entries()) unique.set(shas[i]!, bytes);
   const rows = [...unique].map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
   // Keep each statement well under the 65k bind-parameter limit and a sane packet size.
   for (let i = 0; i < rows.length; ) {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -12,7 +13,7 @@ import { env } from '../env';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, typeof schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
 /** Anything that can run a query: the database or a transaction inside it. */
 export type Queryable = Db | Tx;
 
@@ -85,6 +86,15 @@ export function setDbHandle(handle: DbHandle | undefined): void {
   const g = globalThis as GlobalWithDb;
   if (handle) g[globalKey] = Promise.resolve(handle);
   else delete g[globalKey];
+}
+
+/**
+ * Runs raw SQL and returns its rows. Both drivers answer `{rows}`; the generic database type cannot
+ * say so, hence this one typed seam instead of casts at every call site.
+ */
+export async function queryRows<Row>(db: Queryable, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
 }
 
 /** Cheap liveness probe for operators (not used by `/api/v1/health`, which touches no database). */

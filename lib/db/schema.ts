@@ -35,7 +35,10 @@ export const volunteers = pgTable(
     shardsRejected: integer('shards_rejected').notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('volunteers_token_hash_key').on(t.tokenHash), index('volunteers_address_idx').on(t.address)],
+  (t) => [
+    uniqueIndex('volunteers_token_hash_key').on(t.tokenHash),
+    index('volunteers_address_idx').on(t.address),
+  ],
 );
 
 /** Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. */
@@ -126,9 +129,7 @@ export const shards = pgTable(
   },
   (t) => [
     uniqueIndex('shards_job_index_key').on(t.jobId, t.index),
-    index('shards_pending_idx')
-      .on(t.kernel, t.createdAt)
-      .where(sql`${t.status} = 'pending'`),
+    index('shards_pending_idx').on(t.kernel, t.createdAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -160,9 +161,7 @@ export const leases = pgTable(
   (t) => [
     // Never two replicas of one shard to the same volunteer, enforced by the database itself.
     uniqueIndex('leases_shard_volunteer_key').on(t.shardId, t.volunteerId),
-    index('leases_shard_active_idx')
-      .on(t.shardId, t.deadline)
-      .where(sql`${t.state} = 'active'`),
+    index('leases_shard_active_idx').on(t.shardId, t.deadline).where(sql`${t.state} = 'active'`),
     index('leases_volunteer_idx').on(t.volunteerId),
   ],
 );

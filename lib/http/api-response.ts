@@ -3,7 +3,10 @@ import { ApiError } from '../errors';
 
 /** The uniform error body: `{error: {code, message, field?}}`. */
 export function errorResponse(error: ApiError): Response {
-  const body: { code: string; message: string; field?: string } = { code: error.code, message: error.message };
+  const body: { code: string; message: string; field?: string } = {
+    code: error.code,
+    message: error.message,
+  };
   if (error.field) body.field = error.field;
   return Response.json({ error: body }, { status: error.status, headers: { 'Cache-Control': 'no-store' } });
 }
@@ -17,7 +20,9 @@ export function handleApiError(error: unknown): Response {
   if (error instanceof ApiError) return errorResponse(error);
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
   console.error('unhandled error in route handler', error);
-  return errorResponse(new ApiError('internal_error', 'Something went wrong on our side; nothing you sent was stored.'));
+  return errorResponse(
+    new ApiError('internal_error', 'Something went wrong on our side; nothing you sent was stored.'),
+  );
 }
 
 /** Describes the first zod issue as "what to fix" with its dotted path. */
@@ -47,4 +52,12 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
   return Response.json(body, { ...init, headers });
+}
+
+/**
+ * A binary response. Our byte arrays are never backed by a SharedArrayBuffer, which is the one
+ * case the DOM typings exclude from `BodyInit`.
+ */
+export function bytesResponse(bytes: Uint8Array, init: ResponseInit = {}): Response {
+  return new Response(bytes as Uint8Array<ArrayBuffer>, init);
 }

@@ -17,7 +17,11 @@ const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
 export function decodeBase64(text: string, field: string): Uint8Array {
   const compact = text.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !base64Pattern.test(compact)) {
-    throw new ApiError('invalid_input', `${field}: not valid base64; encode the file's bytes with standard base64.`, field);
+    throw new ApiError(
+      'invalid_input',
+      `${field}: not valid base64; encode the file's bytes with standard base64.`,
+      field,
+    );
   }
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
@@ -57,7 +61,10 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   try {
     form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
   } catch {
-    throw new ApiError('invalid_request', 'The multipart body could not be parsed; check its boundary and parts.');
+    throw new ApiError(
+      'invalid_request',
+      'The multipart body could not be parsed; check its boundary and parts.',
+    );
   }
   const meta = form.get('job');
   if (typeof meta !== 'string') {
@@ -79,9 +86,18 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   for (const [name, part] of form.entries()) {
     if (name === 'job') continue;
     if (typeof part === 'string') {
-      throw new ApiError('invalid_input', `inputs.${name}: send it as a file part, not a text field.`, `inputs.${name}`);
+      throw new ApiError(
+        'invalid_input',
+        `inputs.${name}: send it as a file part, not a text field.`,
+        `inputs.${name}`,
+      );
     }
-    if (inputs[name]) throw new ApiError('invalid_input', `inputs.${name}: sent twice; send each input once.`, `inputs.${name}`);
+    if (inputs[name])
+      throw new ApiError(
+        'invalid_input',
+        `inputs.${name}: sent twice; send each input once.`,
+        `inputs.${name}`,
+      );
     inputs[name] = new Uint8Array(await part.arrayBuffer());
   }
   return { ...parsed.data, inputs };

@@ -6,7 +6,7 @@ import { zodToApiError } from './api-response';
 export const maxBodyBytes = 96 * 1024 * 1024;
 
 /** Reads the raw body, refusing more than `limit` bytes even when Content-Length lies. */
-export async function readBytes(request: Request, limit = maxBodyBytes): Promise<Uint8Array> {
+export async function readBytes(request: Request, limit = maxBodyBytes): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);

@@ -45,7 +45,9 @@ export const jobSummarySchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   /** Present once completed: where to download the verified output. */
-  result: z.object({ url: z.string(), contentType: z.string(), filename: z.string(), bytes: z.number() }).nullable(),
+  result: z
+    .object({ url: z.string(), contentType: z.string(), filename: z.string(), bytes: z.number() })
+    .nullable(),
 });
 
 export const jobListResponseSchema = z.object({ jobs: z.array(jobSummarySchema) });

@@ -15,10 +15,7 @@ export const leaseRequestSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(256, 'must be at most 256'),
   webgpu: z.boolean({ error: 'must be true or false: whether this worker has WebGPU' }),
-  kernels: z
-    .array(z.string().max(64), { error: 'must be a list of kernel names' })
-    .max(32)
-    .optional(),
+  kernels: z.array(z.string().max(64), { error: 'must be a list of kernel names' }).max(32).optional(),
   adapter: adapterInfoSchema.optional(),
 });
 

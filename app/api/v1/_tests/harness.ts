@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
-import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
+import { GET as getBlob } from '../blobs/[sha256]/route';
 import { GET as getJobEvents } from '../jobs/[id]/events/route';
 import { GET as getJobResult } from '../jobs/[id]/result/route';
+import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
 import { GET as listJobsRoute, POST as postJob } from '../jobs/route';
 import { PUT as putResult } from '../leases/[leaseId]/result/route';
 import { POST as postLeases } from '../leases/route';
 import { POST as postResults } from '../results/route';
 import { GET as getMe } from '../volunteers/me/route';
 import { POST as postVolunteers } from '../volunteers/route';
-import { GET as getBlob } from '../blobs/[sha256]/route';
 
 /**
  * Integration tests call the real route handlers with real `Request`s against a real database:
@@ -30,7 +30,9 @@ export async function openTestDb(): Promise<TestDb> {
   if (backend === 'postgres') {
     const adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) {
-      throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (npm test starts a throwaway server and sets it).');
+      throw new Error(
+        'TEST_DB=postgres needs TEST_DATABASE_URL (npm test starts a throwaway server and sets it).',
+      );
     }
     const name = `sc_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -116,17 +118,24 @@ function jsonRequest(path: string, method: string, body: unknown, token?: string
 /** A thin client over the route handlers, shaped like the HTTP API. */
 export const api = {
   register: async (body: unknown = {}, raw?: string) =>
-    answer<{ volunteerId: string; token: string }>(await postVolunteers(jsonRequest('/api/v1/volunteers', 'POST', body, undefined, raw))),
+    answer<{ volunteerId: string; token: string }>(
+      await postVolunteers(jsonRequest('/api/v1/volunteers', 'POST', body, undefined, raw)),
+    ),
   me: async (token?: string) =>
     answer<any>(await getMe(new Request(`${base}/api/v1/volunteers/me`, { headers: auth(token) }))),
   createJob: async (token: string | undefined, body: unknown, raw?: string) =>
     answer<any>(await postJob(jsonRequest('/api/v1/jobs', 'POST', body, token, raw))),
   createJobRequest: async (request: Request) => answer<any>(await postJob(request)),
-  listJobs: async (query = '') => answer<any>(await listJobsRoute(new Request(`${base}/api/v1/jobs${query}`))),
-  job: async (id: string) => answer<any>(await getJobRoute(new Request(`${base}/api/v1/jobs/${id}`), ctx({ id }))),
+  listJobs: async (query = '') =>
+    answer<any>(await listJobsRoute(new Request(`${base}/api/v1/jobs${query}`))),
+  job: async (id: string) =>
+    answer<any>(await getJobRoute(new Request(`${base}/api/v1/jobs/${id}`), ctx({ id }))),
   cancel: async (token: string | undefined, id: string) =>
     answer<any>(
-      await deleteJob(new Request(`${base}/api/v1/jobs/${id}`, { method: 'DELETE', headers: auth(token) }), ctx({ id })),
+      await deleteJob(
+        new Request(`${base}/api/v1/jobs/${id}`, { method: 'DELETE', headers: auth(token) }),
+        ctx({ id }),
+      ),
     ),
   result: async (id: string) =>
     answer<any>(await getJobResult(new Request(`${base}/api/v1/jobs/${id}/result`), ctx({ id }))),
@@ -140,18 +149,21 @@ export const api = {
         new Request(`${base}/api/v1/leases/${leaseId}/result`, {
           method: 'PUT',
           headers: { 'content-type': 'application/octet-stream', ...auth(token) },
-          body: bytes,
+          body: new Uint8Array(bytes),
         }),
         ctx({ leaseId }),
       ),
     ),
   batch: async (token: string | undefined, parts: { leaseId: string; bytes: Uint8Array }[]) => {
     const form = new FormData();
-    for (const p of parts) form.append(p.leaseId, new Blob([p.bytes]), 'result.bin');
+    for (const p of parts) form.append(p.leaseId, new Blob([new Uint8Array(p.bytes)]), 'result.bin');
     return answer<any>(
-      await postResults(new Request(`${base}/api/v1/results`, { method: 'POST', headers: auth(token), body: form })),
+      await postResults(
+        new Request(`${base}/api/v1/results`, { method: 'POST', headers: auth(token), body: form }),
+      ),
     );
   },
+  resultsRequest: async (request: Request) => answer<any>(await postResults(request)),
   blob: async (sha256: string) =>
     answer<any>(await getBlob(new Request(`${base}/api/v1/blobs/${sha256}`), ctx({ sha256 }))),
 };

@@ -26,17 +26,24 @@ export const POST = withErrors(async (request) => {
   try {
     form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
   } catch {
-    throw new ApiError('invalid_request', 'The multipart body could not be parsed; check its boundary and parts.');
+    throw new ApiError(
+      'invalid_request',
+      'The multipart body could not be parsed; check its boundary and parts.',
+    );
   }
   const parts = [...form.entries()];
-  if (parts.length === 0) throw new ApiError('invalid_request', 'The batch is empty; add one part per lease.');
-  if (parts.length > maxParts) throw new ApiError('invalid_request', `At most ${maxParts} parts per batch; send several batches.`);
+  if (parts.length === 0)
+    throw new ApiError('invalid_request', 'The batch is empty; add one part per lease.');
+  if (parts.length > maxParts)
+    throw new ApiError('invalid_request', `At most ${maxParts} parts per batch; send several batches.`);
 
   const items: ResultSubmission[] = [];
   const answers: (BatchResultItem | number)[] = [];
   for (const [name, part] of parts) {
     if (!z.uuid().safeParse(name).success) {
-      answers.push(refused(name, new ApiError('not_found', `Part "${name}" does not name a lease id (a UUID).`)));
+      answers.push(
+        refused(name, new ApiError('not_found', `Part "${name}" does not name a lease id (a UUID).`)),
+      );
       continue;
     }
     if (typeof part === 'string') {

@@ -1,6 +1,7 @@
 // POST /api/v1/volunteers — register an anonymous volunteer
-import { getDb } from '@/lib/db/client';
+
 import { registerVolunteer } from '@/lib/coordinator/register-volunteer';
+import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { readJson } from '@/lib/http/read-body';
 import { registerVolunteerRequestSchema } from '@/lib/protocol/volunteers';

@@ -2,7 +2,7 @@
 import { getBlob } from '@/lib/db/blobs';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
-import { withErrors } from '@/lib/http/api-response';
+import { bytesResponse, withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';
 import { sha256HexSchema } from '@/lib/protocol/ids';
 
@@ -10,7 +10,7 @@ export const GET = withErrors(async (_request, context: { params: Promise<{ sha2
   const sha = parseParam(sha256HexSchema, (await context.params).sha256, 'sha256');
   const bytes = await getBlob(await getDb(), sha);
   if (!bytes) throw new ApiError('not_found', `No blob ${sha}.`);
-  return new Response(bytes, {
+  return bytesResponse(bytes, {
     headers: {
       'Content-Type': 'application/octet-stream',
       'Content-Length': String(bytes.byteLength),

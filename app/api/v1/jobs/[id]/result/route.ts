@@ -1,7 +1,7 @@
 // GET /api/v1/jobs/{id}/result — the assembled, verified output (409 until completed)
 import { getJobResult } from '@/lib/coordinator/get-job-result';
 import { getDb } from '@/lib/db/client';
-import { withErrors } from '@/lib/http/api-response';
+import { bytesResponse, withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';
 import { jobIdSchema } from '@/lib/protocol/ids';
 
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export const GET = withErrors(async (_request, context: { params: Promise<{ id: string }> }) => {
   const id = parseParam(jobIdSchema, (await context.params).id, 'id');
   const output = await getJobResult(await getDb(), id);
-  return new Response(output.bytes, {
+  return bytesResponse(output.bytes, {
     headers: {
       'Content-Type': output.contentType,
       'Content-Length': String(output.bytes.byteLength),

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import {
+  createJobRequestSchema,
+  createJobResponseSchema,
+  jobListResponseSchema,
+  jobSummarySchema,
+} from './jobs';
+import { leaseRequestSchema, leaseResponseSchema } from './leases';
+import { batchResultResponseSchema, resultResponseSchema } from './results';
+import {
+  registerVolunteerRequestSchema,
+  registerVolunteerResponseSchema,
+  volunteerMeResponseSchema,
+} from './volunteers';
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string().describe('snake_case, from a closed list (see docs/api.md)'),
+    message: z.string().describe('what to fix'),
+    field: z.string().optional().describe('the dotted path of the field to fix, when there is one'),
+  }),
+});
+
+type Schemas = Record<string, z.ZodType>;
+
+const schemas: Schemas = {
+  Error: errorBodySchema,
+  RegisterVolunteerRequest: registerVolunteerRequestSchema,
+  RegisterVolunteerResponse: registerVolunteerResponseSchema,
+  VolunteerMe: volunteerMeResponseSchema,
+  LeaseRequest: leaseRequestSchema,
+  LeaseResponse: leaseResponseSchema,
+  ResultResponse: resultResponseSchema,
+  BatchResultResponse: batchResultResponseSchema,
+  CreateJobRequest: createJobRequestSchema,
+  CreateJobResponse: createJobResponseSchema,
+  Job: jobSummarySchema,
+  JobList: jobListResponseSchema,
+};
+
+const ref = (name: keyof typeof schemas & string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (name: string) => ({
+  required: true,
+  content: { 'application/json': { schema: ref(name) } },
+});
+const jsonAnswer = (description: string, name: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), jsonAnswer('error: {error: {code, message}}', 'Error')]));
+const bearer = [{ bearer: [] }];
+const idParam = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+/**
+ * The OpenAPI 3.1 description of API v1, generated from the same zod schemas the route handlers
+ * parse with, plus each kernel's params schema, so it cannot drift from the code.
+ */
+export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<string, unknown> {
+  const components: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    components[name] = z.toJSONSchema(schema, {
+      io: name.endsWith('Request') ? 'input' : 'output',
+      unrepresentable: 'any',
+    });
+  }
+  for (const [kernel, schema] of Object.entries(kernelParams)) {
+    components[`${kernel}Params`] = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Spare Cycles API',
+      version: '1',
+      description:
+        'Volunteer protocol, jobs and rewards. Errors are always {error: {code, message}}. See docs/api.md.',
+    },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/v1/volunteers' },
+      },
+    },
+    paths: {
+      '/api/v1/volunteers': {
+        post: {
+          summary: 'Register an anonymous volunteer',
+          requestBody: jsonBody('RegisterVolunteerRequest'),
+          responses: {
+            '201': jsonAnswer('the volunteer and its Bearer token', 'RegisterVolunteerResponse'),
+            ...errors(400),
+          },
+        },
+      },
+      '/api/v1/volunteers/me': {
+        get: {
+          summary: "The caller's credit and counts",
+          security: bearer,
+          responses: { '200': jsonAnswer('credit and counts', 'VolunteerMe'), ...errors(401) },
+        },
+      },
+      '/api/v1/leases': {
+        post: {
+          summary: 'Lease up to `max` shards',
+          security: bearer,
+          requestBody: jsonBody('LeaseRequest'),
+          responses: {
+            '200': jsonAnswer('leases, or none with retryAfterMs', 'LeaseResponse'),
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/api/v1/leases/{leaseId}/result': {
+        put: {
+          summary: 'Submit one result as raw bytes',
+          security: bearer,
+          parameters: [idParam('leaseId', 'the lease')],
+          requestBody: {
+            required: true,
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          responses: {
+            '202': jsonAnswer('accepted; status pending, valid or invalid', 'ResultResponse'),
+            ...errors(400, 401, 404, 409, 410),
+          },
+        },
+      },
+      '/api/v1/results': {
+        post: {
+          summary: 'Submit many results: multipart, one file part per lease named by its leaseId',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary' } },
+              },
+            },
+          },
+          responses: {
+            '200': jsonAnswer('one answer per part', 'BatchResultResponse'),
+            ...errors(400, 401, 415),
+          },
+        },
+      },
+      '/api/v1/blobs/{sha256}': {
+        get: {
+          summary: 'Immutable content-addressed bytes',
+          parameters: [idParam('sha256', 'hex SHA-256 of the bytes')],
+          responses: {
+            '200': { description: 'the bytes', content: { 'application/octet-stream': {} } },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/v1/jobs': {
+        get: {
+          summary: 'Recent jobs',
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }],
+          responses: { '200': jsonAnswer('jobs, newest first', 'JobList'), ...errors(400) },
+        },
+        post: {
+          summary:
+            'Submit a job (JSON with base64 inputs, or multipart with a `job` part and one file part per input)',
+          security: bearer,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('CreateJobRequest') },
+              'multipart/form-data': { schema: { type: 'object', properties: { job: { type: 'string' } } } },
+            },
+          },
+          responses: {
+            '201': jsonAnswer('the job id and its shard count', 'CreateJobResponse'),
+            ...errors(400, 401, 413, 415),
+          },
+        },
+      },
+      '/api/v1/jobs/{id}': {
+        get: {
+          summary: 'Status and progress',
+          parameters: [idParam('id', 'the job')],
+          responses: { '200': jsonAnswer('the job', 'Job'), ...errors(400, 404) },
+        },
+        delete: {
+          summary: 'Cancel (owner only)',
+          security: bearer,
+          parameters: [idParam('id', 'the job')],
+          responses: { '200': jsonAnswer('the cancelled job', 'Job'), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      '/api/v1/jobs/{id}/events': {
+        get: {
+          summary: 'Server-Sent Events: `progress` (a Job) on change, then `end`',
+          parameters: [idParam('id', 'the job')],
+          responses: {
+            '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/v1/jobs/{id}/result': {
+        get: {
+          summary: 'The assembled, verified output (409 until completed)',
+          parameters: [idParam('id', 'the job')],
+          responses: {
+            '200': { description: 'the output file (.npy, JSON or PNG per kernel)' },
+            ...errors(400, 404, 409),
+          },
+        },
+      },
+      '/api/v1/health': {
+        get: { summary: 'Liveness, no database work', responses: { '200': { description: '{ok: true}' } } },
+      },
+      '/api/v1/config': {
+        get: {
+          summary: 'Public chain settings for the browser',
+          responses: {
+            '200': {
+              description: 'chain id, RPC URL, token and distributor addresses (null until configured)',
+            },
+          },
+        },
+      },
+      '/api/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+    },
+  };
+}
