@@ -9,7 +9,8 @@ import { env } from '../lib/env';
  * PGlite in DATA_DIR (opened by the Next server itself, see instrumentation.ts), a local anvil chain
  * with the contracts deployed when RPC_URL is unset, and Next.js. Prints the URL when it answers.
  *
- * Flags: `--start` serves the production build (`next build` first if there is none), `--port N`.
+ * Flags: `--start` serves the production build (`next build` first if there is none), `--port N`,
+ * `--no-chain` skips the local chain (benchmarks of the coordinator alone).
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     process.exit(143);
   });
 
-  if (!settings.RPC_URL) {
+  if (!settings.RPC_URL && !args.includes('--no-chain')) {
     const { startDevChain } = await import('../lib/chain/dev-chain');
     const chain = await startDevChain({ dataDir, port: settings.DEV_CHAIN_PORT });
     children.push(chain.process);

@@ -71,7 +71,12 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
   try {
     specs = kernel.split({ params: parsed.data, inputs: input.inputs });
   } catch (error) {
-    if (error instanceof KernelInputError) throw new ApiError('invalid_input', error.message, error.field);
+    if (error instanceof KernelInputError) {
+      const message = error.message.startsWith(error.field)
+        ? error.message
+        : `${error.field}: ${error.message}`;
+      throw new ApiError('invalid_input', message, error.field);
+    }
     throw error;
   }
   if (specs.length === 0)

@@ -40,9 +40,14 @@ export function runnableKernels(webgpu: boolean, requested?: string[]): string[]
  * A shard is leasable while its live leases plus its largest agreeing group are below its quorum,
  * and while the results it could still receive stay within `max_results`. Expired leases simply
  * stop counting as live, which is how work is re-issued. Rows are taken with
- * `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never hand out the same
- * replica twice; the unique (shard, volunteer) index makes "never two replicas of one shard to one
- * volunteer" a database fact, not only a query filter.
+ * `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never wait on each other; the unique
+ * (shard, volunteer) index makes "never two replicas of one shard to one volunteer" a database fact,
+ * not only a query filter.
+ *
+ * Under READ COMMITTED the candidate query's snapshot may predate a lease another transaction
+ * committed just before we locked the row, so the locked rows are checked again with a fresh
+ * statement: every lease is inserted under its shard's row lock, so what that re-check sees cannot
+ * change until we commit.
  */
 export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<LeasedShard[]> {
   const allowed = runnableKernels(input.webgpu, input.kernels);
@@ -51,7 +56,11 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
   const deadline = new Date(now.getTime() + input.leaseSeconds * 1000);
   return db.transaction(async (tx) => {
     const live = sql`(SELECT count(*) FROM leases l WHERE l.shard_id = s.id AND l.state = 'active' AND l.deadline > ${now})`;
-    const rows = await queryRows<{
+    const leasable = sql`s.status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
+        AND ${live} < s.quorum - s.best_agreeing
+        AND s.results_count + ${live} < s.max_results`;
+    const locked = await queryRows<{
       id: string;
       job_id: string;
       kernel: string;
@@ -63,20 +72,30 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       SELECT s.id, s.job_id, s.kernel, s.params, s.inputs
       FROM shards s
       JOIN jobs j ON j.id = s.job_id
-      WHERE s.status = 'pending'
-        AND j.status IN ('queued', 'running')
+      WHERE j.status IN ('queued', 'running')
         AND s.kernel IN (${sql.join(
           allowed.map((k) => sql`${k}`),
           sql`, `,
         )})
-        AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
-        AND ${live} < s.quorum - s.best_agreeing
-        AND s.results_count + ${live} < s.max_results
+        AND ${leasable}
       ORDER BY j.created_at, s.index
       LIMIT ${input.max}
       FOR UPDATE OF s SKIP LOCKED
     `,
     );
+    if (locked.length === 0) return [];
+    const stillLeasable = new Set(
+      (
+        await queryRows<{ id: string }>(
+          tx,
+          sql`SELECT s.id FROM shards s WHERE s.id IN (${sql.join(
+            locked.map((r) => sql`${r.id}::uuid`),
+            sql`, `,
+          )}) AND ${leasable}`,
+        )
+      ).map((r) => r.id),
+    );
+    const rows = locked.filter((r) => stillLeasable.has(r.id));
     if (rows.length === 0) return [];
     const leased = rows.map((row) => ({
       leaseId: randomUUID(),

@@ -157,7 +157,7 @@ describe(`job lifecycle (${backend})`, () => {
     await second.work();
     const done = await api.job(job.jobId);
     expect(done.body.status).toBe('completed');
-    const output = JSON.parse(Buffer.from((await api.result(job.jobId)).body as Uint8Array).toString('utf8'));
+    const output = (await api.result(job.jobId)).body;
     expect(output.nonces).toEqual(bruteForceNonces('feedc0de', 6, 1000, 3000));
     expect(output.nonces.length).toBeGreaterThan(0);
     expect((await first.me()).credit.verified).toBe((await second.me()).credit.verified);
@@ -268,9 +268,7 @@ describe(`job lifecycle (${backend})`, () => {
     await (await SimVolunteer.register()).work();
     await (await SimVolunteer.register()).work();
     expect((await api.job(hs.jobId)).body.status).toBe('completed');
-    const nonces = JSON.parse(
-      Buffer.from((await api.result(hs.jobId)).body as Uint8Array).toString('utf8'),
-    ).nonces;
+    const nonces = (await api.result(hs.jobId)).body.nonces;
     expect(nonces).toEqual(bruteForceNonces('feedc0de', 6, 1000, 2000));
 
     for (const cheat of [liar, hider]) {
