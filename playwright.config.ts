@@ -34,6 +34,9 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { DATA_DIR: process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`, DEV_CHAIN_PORT: String(port + 1) },
+    env: {
+      DATA_DIR: process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
+      DEV_CHAIN_PORT: String(port + 1),
+    },
   },
 });

@@ -26,8 +26,14 @@ export default defineConfig({
         test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'workers/**/*.test.ts'] },
       },
       // The API integration suite runs twice: on embedded PGlite and on a real Postgres server.
-      { extends: true, test: { name: 'api-pglite', include: ['app/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'api-postgres', include: ['app/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
+      {
+        extends: true,
+        test: { name: 'api-pglite', include: ['app/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'api-postgres', include: ['app/**/*.test.ts'], env: { TEST_DB: 'postgres' } },
+      },
     ],
   },
 });

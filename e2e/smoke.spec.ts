@@ -13,7 +13,11 @@ test('WebGPU is available in the page (a real adapter, SwiftShader without a GPU
     if (!found) return { error: 'requestAdapter() returned null' };
     const device = await found.requestDevice();
     const info = found.info;
-    const result = { vendor: info.vendor, architecture: info.architecture, maxWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup };
+    const result = {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      maxWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    };
     device.destroy();
     return result;
   });
