@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { getKernel } from '../lib/kernels/registry';
 import { writeNpy } from '../lib/kernels/npy';
+import { getKernel } from '../lib/kernels/registry';
 
 /**
  * `npm run bench:coordinator`: simulated volunteers over HTTP on loopback against a running server
@@ -84,7 +84,12 @@ async function runVolunteer(url: string, token: string, blobCache: Map<string, U
   const matmul = getKernel('matmul')!;
   let done = 0;
   for (;;) {
-    const { leases } = await post(url, '/api/v1/leases', { max: batch, webgpu: true, kernels: ['matmul'] }, token);
+    const { leases } = await post(
+      url,
+      '/api/v1/leases',
+      { max: batch, webgpu: true, kernels: ['matmul'] },
+      token,
+    );
     if (leases.length === 0) return done;
     const form = new FormData();
     for (const lease of leases) {
@@ -93,7 +98,8 @@ async function runVolunteer(url: string, token: string, blobCache: Map<string, U
         let bytes = blobCache.get(input.sha256);
         if (!bytes) {
           bytes = new Uint8Array(await (await fetch(input.url)).arrayBuffer());
-          if (createHash('sha256').update(bytes).digest('hex') !== input.sha256) throw new Error('blob integrity');
+          if (createHash('sha256').update(bytes).digest('hex') !== input.sha256)
+            throw new Error('blob integrity');
           blobCache.set(input.sha256, bytes);
         }
         inputs[input.name] = bytes;
@@ -108,7 +114,8 @@ async function runVolunteer(url: string, token: string, blobCache: Map<string, U
     });
     const body = await r.json();
     if (!r.ok) throw new Error(`results: ${r.status} ${JSON.stringify(body)}`);
-    for (const item of body.results) if (item.status !== 'valid') throw new Error(`result ${JSON.stringify(item)}`);
+    for (const item of body.results)
+      if (item.status !== 'valid') throw new Error(`result ${JSON.stringify(item)}`);
     done += leases.length;
   }
 }
@@ -125,7 +132,10 @@ async function shardRate(url: string, ownerToken: string): Promise<{ shards: num
     {
       kernel: 'matmul',
       params: { m, n, k, tileRows: 8, tileCols: 8 },
-      inputs: { a: Buffer.from(writeNpy(m, k, a)).toString('base64'), b: Buffer.from(writeNpy(k, n, b)).toString('base64') },
+      inputs: {
+        a: Buffer.from(writeNpy(m, k, a)).toString('base64'),
+        b: Buffer.from(writeNpy(k, n, b)).toString('base64'),
+      },
       title: 'benchmark',
     },
     ownerToken,
@@ -161,11 +171,15 @@ async function main(): Promise<void> {
       const r = await shardRate(url, owner);
       shards.push(r.perSecond);
       perJob = r.shards;
-      console.log(`run ${i + 1}: health ${health[i]!.toFixed(0)} req/s, ${r.perSecond.toFixed(0)} verified shards/s`);
+      console.log(
+        `run ${i + 1}: health ${health[i]!.toFixed(0)} req/s, ${r.perSecond.toFixed(0)} verified shards/s`,
+      );
     }
     const h = median(health);
     const s = median(shards);
-    console.log(`\nserver ${url}, ${volunteers} volunteers, batches of ${batch}, ${perJob} shards of 8×8×8 per job, ${runs} runs`);
+    console.log(
+      `\nserver ${url}, ${volunteers} volunteers, batches of ${batch}, ${perJob} shards of 8×8×8 per job, ${runs} runs`,
+    );
     console.log(`health baseline (median): ${h.toFixed(0)} req/s`);
     console.log(`verified shards/s (median): ${s.toFixed(0)}`);
     console.log(`ratio verified shards/s ÷ health req/s: ${(s / h).toFixed(3)}`);

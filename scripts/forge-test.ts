@@ -10,7 +10,7 @@
  *   npx tsx scripts/forge-test.ts --gas                # gas report + claim/publish figures
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { foundryBinary } from '../lib/chain/foundry-binary';
 
@@ -50,13 +50,16 @@ function runForge(args: string[]): Promise<{ code: number; output: string }> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    // Decoded as streams so multi-byte characters (forge's box drawing) split across chunks survive.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       process.stdout.write(chunk);
-      output += chunk.toString('utf8');
+      output += chunk;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: string) => {
       process.stderr.write(chunk);
-      output += chunk.toString('utf8');
+      output += chunk;
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
     ? ['test', '--match-contract', gasSuite, '--gas-report', '--gas-snapshot-emit', 'true']
     : ['test'];
   forgeArgs.push(...args.filter((arg) => arg !== '--gas'));
+  if (gas) rmSync(gasSnapshotFile, { force: true }); // never print figures from an earlier run
 
   const { code, output } = await runForge(forgeArgs);
   const summary = parseForgeOutput(output);

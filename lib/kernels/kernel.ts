@@ -46,7 +46,10 @@ export type ResultSize = { exact: number } | { multipleOf: number; max: number }
  * - `plausible`: nothing wrong found, but completeness cannot be proven alone: needs a quorum.
  * - `invalid`: this result is wrong; `reason` says why (kept for operators, never credited).
  */
-export type CheckVerdict = { status: 'valid' } | { status: 'plausible' } | { status: 'invalid'; reason: string };
+export type CheckVerdict =
+  | { status: 'valid' }
+  | { status: 'plausible' }
+  | { status: 'invalid'; reason: string };
 
 /** Verification plug-in (BOINC `validate_util2.h` style): "wrong" is kept apart from "undecided". */
 export interface KernelVerifier<ShardParams> {

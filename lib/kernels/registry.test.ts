@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { getKernel, kernelNames, kernels } from './registry';
+
+describe('kernel registry', () => {
+  it('lists the built-in kernels under their own names', () => {
+    expect(kernelNames).toEqual(['matmul', 'hashsearch']);
+    for (const name of kernelNames) {
+      const kernel = getKernel(name);
+      expect(kernel?.name).toBe(name);
+      expect(kernels[name]).toBe(kernel);
+      expect(kernel?.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('returns undefined for unknown names, including Object.prototype keys', () => {
+    for (const name of ['mandelbrot', '', 'constructor', '__proto__', 'toString', 'MATMUL']) {
+      expect(getKernel(name)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { hashsearch } from './hashsearch';
+import type { AnyKernel } from './kernel';
+import { matmul } from './matmul';
+
+/** Every built-in kernel by name: the only place kernel names are listed. */
+export const kernels: Readonly<Record<string, AnyKernel>> = {
+  [matmul.name]: matmul as AnyKernel,
+  [hashsearch.name]: hashsearch as AnyKernel,
+};
+
+/** Kernel names, for error messages ("use one of: …") and API docs. */
+export const kernelNames: readonly string[] = Object.keys(kernels);
+
+/** The kernel called `name`, or undefined; never a property inherited from `Object.prototype`. */
+export function getKernel(name: string): AnyKernel | undefined {
+  return Object.hasOwn(kernels, name) ? kernels[name] : undefined;
+}
