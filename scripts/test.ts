@@ -10,7 +10,7 @@ import { startThrowawayPostgres } from './throwaway-postgres';
  * 2. unit + API integration tests (vitest), the API suite on PGlite and on a real Postgres server
  *    (TEST_DATABASE_URL, or a throwaway server started here)
  * 3. contract tests (forge, through the native binary so failures fail)
- * 4. end-to-end tests (Playwright, real Chromium with WebGPU)
+ * 4. a production build, then end-to-end tests against it (Playwright, real Chromium with WebGPU)
  */
 interface Tally {
   passed: number;
@@ -107,6 +107,12 @@ async function main(): Promise<void> {
   }
 
   section('end-to-end tests (Playwright, Chromium with WebGPU)');
+  // Always a fresh production build: the e2e server must serve the code under test, not a stale one.
+  const build = await run(npx, ['next', 'build']);
+  if (build.code !== 0) {
+    tally.failed += 1;
+    failures.push('next build');
+  }
   const playwrightJson = 'test-results/playwright.json';
   rmSync(playwrightJson, { force: true });
   const e2e = await run(npx, ['playwright', 'test']);

@@ -39,7 +39,7 @@ export async function startDevChain(options: { dataDir: string; port: number }):
   const anvil = await startAnvil({
     port: options.port,
     chainId: foundry.id,
-    args: ['--state', stateFile, '--state-interval', '10', '--silent'],
+    args: ['--state', stateFile, '--state-interval', '10'],
   });
   const transport = http(anvil.rpcUrl);
   const publicClient = createPublicClient({ chain: foundry, transport });

@@ -1,6 +1,7 @@
 import { f32DotErrorFactor, f32FlushSlack } from './f32-error';
 import type { CheckVerdict } from './kernel';
 import type { MatmulBlock } from './matmul-block';
+import { rowNorms } from './matrix-norms';
 import { createPrng } from './prng';
 
 /**
@@ -55,12 +56,7 @@ export function freivaldsCheck(block: MatmulBlock, c: Float32Array, options: Fre
     }
   }
 
-  const rowNormA = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let l = i * k; l < (i + 1) * k; l++) sum += a[l]! * a[l]!;
-    rowNormA[i] = Math.sqrt(sum);
-  }
+  const rowNormA = rowNorms(a, rows, k);
   let sumSquaresB = 0;
   for (const value of b) sumSquaresB += value * value;
   const normB = Math.sqrt(sumSquaresB);

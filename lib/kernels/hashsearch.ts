@@ -26,9 +26,10 @@ const SHA256_COMPRESSION_OPS = 2000;
 
 /**
  * The most matches a shard may report. Matches are Binomial(nonceCount, 2^-difficulty) with mean
- * μ; Bernstein's inequality puts the chance of an honest count above μ + 10·√μ + 16 below 10⁻¹⁵,
- * so the cap never rejects an honest result, yet bounds the bytes and re-hashing a cheater can
- * make the server do.
+ * μ; Bernstein's inequality puts the chance of an honest count above μ + 10·√μ + 16 below
+ * e⁻²⁴ ≈ 4·10⁻¹¹ for every μ (and the true tail is far smaller), so the cap does not reject honest
+ * results in practice, yet bounds the bytes and re-hashing a cheater can make the server do. A
+ * fixed cap would not: at difficulty 1 half of all nonces match.
  */
 export function hashsearchMaxHits(nonceCount: number, difficulty: number): number {
   const mean = nonceCount / 2 ** difficulty;
@@ -58,7 +59,7 @@ function readNonces(result: Uint8Array): { lo: number; hi: number; value: bigint
 export const hashsearch: Kernel<HashsearchJobParams, HashsearchShardParams> = {
   name: 'hashsearch',
   description:
-    'SHA-256 proof-of-work search: every nonce in a range with sha256(prefix ‖ nonce u64 LE) below a target',
+    'SHA-256 proof-of-work search: every nonce in a range whose sha256(prefix ‖ nonce as u64 LE) has ≥ difficulty leading zero bits',
   paramsSchema: hashsearchJobParamsSchema,
   shardParamsSchema: hashsearchShardParamsSchema,
   inputNames: [],

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AdapterProfile, GpuDispatch } from './gpu';
 
 /**
  * The kernel descriptor: the unit of extension. A kernel is one module in `lib/kernels/` plus its
@@ -98,6 +99,10 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   assemble(job: { params: JobParams }, results: ShardResult<ShardParams>[]): JobOutput;
   /** Credit for one correct result, proportional to real work (FLOPs, hashes). Always > 0. */
   workUnits(params: ShardParams): number;
+  /** The WGSL shader text, imported from `shaders/`. */
+  readonly wgsl?: string;
+  /** How one shard runs on the GPU: buffers, workgroup counts, read-back (pure data, no GPU calls). */
+  dispatch?(shard: ShardSpec<ShardParams>, adapter: AdapterProfile): GpuDispatch;
 }
 
 /** Type-erased kernel, as the registry hands it out. */

@@ -1,5 +1,6 @@
 import { f32DotErrorFactor, f32FlushSlack } from './f32-error';
 import type { MatmulBlock } from './matmul-block';
+import { columnNorms, rowNorms } from './matrix-norms';
 
 /**
  * Whether two results of the same matmul shard agree element by element. Each honest element is
@@ -11,25 +12,17 @@ import type { MatmulBlock } from './matmul-block';
 export function matmulResultsAgree(block: MatmulBlock, x: Float32Array, y: Float32Array): boolean {
   const { rows, cols, k, a, b } = block;
   if (x.length !== rows * cols || y.length !== rows * cols) return false;
-  const rowNormA = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let l = i * k; l < (i + 1) * k; l++) sum += a[l]! * a[l]!;
-    rowNormA[i] = Math.sqrt(sum);
-  }
-  const colNormB = new Float64Array(cols);
-  for (let l = 0; l < k; l++) {
-    for (let j = 0; j < cols; j++) colNormB[j] = colNormB[j]! + b[l * cols + j]! * b[l * cols + j]!;
-  }
-  for (let j = 0; j < cols; j++) colNormB[j] = Math.sqrt(colNormB[j]!);
+  const rowNormA = rowNorms(a, rows, k);
+  const colNormB = columnNorms(b, k, cols);
+  // (1 + 2⁻⁴⁰) absorbs the f64 rounding of the norms and of this bound itself.
   const factor = 2 * f32DotErrorFactor(k) * (1 + 2 ** -40);
   const slack = 2 * f32FlushSlack(k);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      const xi = x[i * cols + j]!;
-      const yi = y[i * cols + j]!;
-      if (!Number.isFinite(xi) || !Number.isFinite(yi)) return false;
-      if (!(Math.abs(xi - yi) <= factor * rowNormA[i]! * colNormB[j]! + slack)) return false;
+      const u = x[i * cols + j]!;
+      const v = y[i * cols + j]!;
+      if (!Number.isFinite(u) || !Number.isFinite(v)) return false;
+      if (!(Math.abs(u - v) <= factor * rowNormA[i]! * colNormB[j]! + slack)) return false;
     }
   }
   return true;

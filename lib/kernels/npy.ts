@@ -41,42 +41,42 @@ const DTYPE_NAMES: Record<string, string> = {
  * @example parseNpy(upload, 'inputs.a') // { shape: [m, k], data: Float32Array(m·k) }
  */
 export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
-  const fail = (message: string): never => {
-    throw new KernelInputError(field, message);
+  const fail = (predicate: string): never => {
+    throw new KernelInputError(field, `${field} ${predicate}`);
   };
   if (bytes.length < MAGIC.length || MAGIC.some((byte, i) => bytes[i] !== byte)) {
     fail('is not a .npy file (it must start with "\\x93NUMPY"): write the array with numpy.save');
   }
-  if (bytes.length < 10) fail(`.npy file is truncated: ${bytes.length} bytes, not even a full preamble`);
+  if (bytes.length < 10) fail(`is truncated: ${bytes.length} bytes, not even a full .npy preamble`);
   const major = bytes[6]!;
   const minor = bytes[7]!;
   if ((major !== 1 && major !== 2) || minor !== 0) {
     fail(
-      `.npy format version ${major}.${minor} is not supported (1.0 and 2.0 are): write it with numpy.save`,
+      `uses .npy format version ${major}.${minor}, which is not supported (1.0 and 2.0 are): write it with numpy.save`,
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lengthBytes) fail('.npy file is truncated inside its header length');
+  if (bytes.length < 8 + lengthBytes) fail('is truncated inside its .npy header length');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerLength > MAX_HEADER_BYTES) {
     fail(
-      `.npy header is ${headerLength} bytes, far more than a float32 matrix needs: write it with numpy.save`,
+      `has a .npy header of ${headerLength} bytes, far more than a float32 matrix needs: write it with numpy.save`,
     );
   }
   const dataOffset = 8 + lengthBytes + headerLength;
   if (dataOffset > bytes.length) {
-    fail(`.npy header is truncated: it declares ${headerLength} bytes but the file ends first`);
+    fail(`has a truncated .npy header: it declares ${headerLength} bytes but the file ends first`);
   }
 
   let header: unknown;
   try {
     header = parsePythonLiteral(latin1(bytes.subarray(8 + lengthBytes, dataOffset)));
   } catch (error) {
-    fail(`.npy header is not a valid Python dict literal (${(error as Error).message})`);
+    fail(`has a .npy header that is not a valid Python dict literal (${(error as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    return fail('.npy header is not a dict: write the array with numpy.save');
+    return fail('has a .npy header that is not a dict: write the array with numpy.save');
   }
   const { descr, fortran_order: fortranOrder, shape } = header as Record<string, unknown>;
 
@@ -95,7 +95,7 @@ export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
     fail('is stored in Fortran (column-major) order; C order is needed: save numpy.ascontiguousarray(a)');
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    return fail('.npy header has no valid shape tuple');
+    return fail('has no valid shape tuple in its .npy header');
   }
   if (shape.length !== 2) {
     const described = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
@@ -115,7 +115,7 @@ export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
     const value = data[i]!;
     if (!Number.isFinite(value)) {
       fail(
-        `element [${Math.floor(i / cols)}, ${i % cols}] is ${value}; only finite values are accepted: replace NaN and infinities`,
+        `has element [${Math.floor(i / cols)}, ${i % cols}] = ${value}; only finite values are accepted: replace NaN and infinities`,
       );
     }
   }
