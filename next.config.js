@@ -2,6 +2,8 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Build output folder; parallel test runs on one checkout give each its own (NEXT_DIST_DIR).
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // WGSL kernels are imported as strings (shaders/*.wgsl).
   turbopack: { rules: { '*.wgsl': { type: 'raw' } } },
   // `next dev` opened at 127.0.0.1 (tests, the widget) must still hydrate.
