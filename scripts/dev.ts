@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const nextBin = path.resolve('node_modules/next/dist/bin/next');
   if (production) {
     const { existsSync } = await import('node:fs');
-    if (!existsSync(path.join(process.env.NEXT_DIST_DIR ?? '.next', 'BUILD_ID'))) await run(process.execPath, [nextBin, 'build'], childEnv);
+    if (!existsSync(path.join(process.env.NEXT_DIST_DIR ?? '.next', 'BUILD_ID')))
+      await run(process.execPath, [nextBin, 'build'], childEnv);
   }
   const next = spawn(
     process.execPath,
