@@ -368,6 +368,13 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expectClientError(await api.blob('0'.repeat(64)), 404, 'not_found');
     expectClientError(await api.listJobs('?limit=-1'), 400, 'invalid_request', /limit/);
     expectClientError(await api.me(undefined), 401, 'unauthorized');
+    expectClientError(await api.cancel(owner.token, 'nope'), 400, 'invalid_request', /id/);
+    const events = await api.events('00000000-0000-4000-8000-000000000000');
+    expectClientError(
+      { status: events.status, body: await events.json(), headers: events.headers },
+      404,
+      'not_found',
+    );
     const queued = await api.createJob(owner.token, goodMatmul());
     expectClientError(await api.result(queued.body.jobId), 409, 'not_ready', /queued/);
   });

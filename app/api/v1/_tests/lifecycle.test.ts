@@ -207,6 +207,22 @@ describe(`job lifecycle (${backend})`, () => {
     expect(perVolunteer).toEqual([]);
   });
 
+  it('leases only the kernels a worker asks for', async () => {
+    const owner = await SimVolunteer.register();
+    const hs = await hashJob(owner, 1000);
+    const mm = await matmulJob(owner, 2, 2, 2);
+    const picky = await SimVolunteer.register();
+    const onlyHash = await picky.lease(50, { kernels: ['hashsearch'] });
+    expect(onlyHash.length).toBeGreaterThan(0);
+    expect(new Set(onlyHash.map((l) => l.kernel))).toEqual(new Set(['hashsearch']));
+    expect(onlyHash.every((l) => l.jobId === hs.jobId || l.kernel === 'hashsearch')).toBe(true);
+    expect(await picky.lease(50, { kernels: ['no-such-kernel'] })).toEqual([]);
+    const rest = await picky.lease(50, { kernels: ['matmul'] });
+    expect(rest.map((l) => l.jobId)).toContain(mm.jobId);
+    // Release everything this test leased so later tests start from an empty queue.
+    for (const job of [hs.jobId, mm.jobId]) expect((await api.cancel(owner.token, job)).status).toBe(200);
+  });
+
   it('turns 50 concurrent identical submissions into one result and one credit', async () => {
     const owner = await SimVolunteer.register();
     await matmulJob(owner, 3, 3, 3, { tileRows: 3, tileCols: 3 });
