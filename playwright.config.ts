@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+// One operator token for the e2e server and the specs (workers inherit the runner's environment).
+const adminToken = process.env.E2E_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+process.env.E2E_ADMIN_TOKEN = adminToken;
 
 /** Flags from STACK.md: WebGPU on (SwiftShader when there is no GPU) and no background traffic. */
 export const chromiumArgs = [
@@ -35,6 +39,7 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
+      ADMIN_TOKEN: adminToken,
       DATA_DIR: process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
       DEV_CHAIN_PORT: String(port + 1),
     },

@@ -22,7 +22,24 @@ export const envSchema = z.object({
   PUBLISHER_PRIVATE_KEY: z.string().regex(hex32, 'must be a 0x-prefixed 32-byte hex key').optional(),
   /** Bearer token for operator calls (`POST /api/v1/epochs`). Dev generates and prints one. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often the coordinator closes a reward epoch (builds and publishes a Merkle root). */
   EPOCH_SECONDS: z.coerce.number().int().min(10).default(3600),
+  /**
+   * Token units (10⁻¹⁸ CYCLE) paid per verified work unit. Default 10¹⁵: 1 work unit (10⁶
+   * operations) = 0.001 CYCLE. See docs/rewards.md.
+   */
+  TOKEN_UNITS_PER_WORK_UNIT: z
+    .string()
+    .regex(/^[0-9]{1,60}$/, 'must be a non-negative integer (token units per work unit)')
+    .default('1000000000000000')
+    .transform((value) => BigInt(value)),
+  /**
+   * The public origin of this coordinator (`https://cycles.example.org`), when it sits behind a
+   * proxy: Sign-In with Ethereum messages must name its host. Unset: the host of each request.
+   */
+  PUBLIC_URL: z.url().optional(),
+  /** How long a Sign-In with Ethereum nonce stays valid. */
+  SIWE_NONCE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   /** How long a volunteer may hold a lease before it is re-issued to someone else. */
   LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });

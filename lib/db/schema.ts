@@ -6,7 +6,9 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -216,4 +218,67 @@ export const credits = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('credits_result_key').on(t.resultId), index('credits_volunteer_idx').on(t.volunteerId)],
+);
+
+/**
+ * Single-use Sign-In with Ethereum nonces. A nonce belongs to the volunteer that asked for it,
+ * expires after a few minutes and is consumed by the first successful sign-in, so a signed message
+ * can link a wallet once and never be replayed.
+ */
+export const siweNonces = pgTable(
+  'siwe_nonces',
+  {
+    nonce: text('nonce').primaryKey(),
+    volunteerId: uuid('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Set when a sign-in consumed it; a used nonce is never accepted again. */
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('siwe_nonces_volunteer_idx').on(t.volunteerId)],
+);
+
+/**
+ * Reward epoch status:
+ * - `publishing`: root and leaves are recorded, the `publishRoot` transaction may or may not have
+ *   reached the chain (moved on by the epoch closer, which reconciles with the contract and
+ *   resends the same root when the chain does not have it).
+ * - `published`: the chain holds this epoch's root (terminal; `tx_hash` names the transaction).
+ */
+export type RewardEpochStatus = 'publishing' | 'published';
+
+/** One Merkle root of cumulative credit per address, numbered as on the distributor contract. */
+export const rewardEpochs = pgTable('reward_epochs', {
+  /** The contract's `epoch`: strictly increasing, the same number on chain and here. */
+  epoch: integer('epoch').primaryKey(),
+  status: text('status').$type<RewardEpochStatus>().notNull(),
+  root: text('root').notNull(),
+  /** Sum of all leaves' cumulative amounts, token units (18 decimals). */
+  total: numeric('total', { precision: 78, scale: 0 }).notNull(),
+  leafCount: integer('leaf_count').notNull(),
+  /** Token units per work unit used for this epoch (the rate can change; published amounts cannot shrink). */
+  rate: numeric('rate', { precision: 78, scale: 0 }).notNull(),
+  /** The last `publishRoot` transaction sent for this epoch (set before waiting for its receipt). */
+  txHash: text('tx_hash'),
+  /** A process sending this epoch's root holds it until then, so two processes never send at once. */
+  sendingUntil: timestamp('sending_until', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+  publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** The leaves of each epoch's tree: everything needed to recompute its root or a proof. */
+export const rewardLeaves = pgTable(
+  'reward_leaves',
+  {
+    epoch: integer('epoch')
+      .notNull()
+      .references(() => rewardEpochs.epoch),
+    /** Lower-case hex address. */
+    address: text('address').notNull(),
+    /** Token units (18 decimals) ever earned by this address; never lower than in an earlier epoch. */
+    cumulative: numeric('cumulative', { precision: 78, scale: 0 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.epoch, t.address] }), index('reward_leaves_address_idx').on(t.address)],
 );

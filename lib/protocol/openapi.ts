@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { siweNonceResponseSchema, siweVerifyRequestSchema, siweVerifyResponseSchema } from './auth';
 import {
   createJobRequestSchema,
   createJobResponseSchema,
@@ -7,6 +8,12 @@ import {
 } from './jobs';
 import { leaseRequestSchema, leaseResponseSchema } from './leases';
 import { batchResultResponseSchema, resultResponseSchema } from './results';
+import {
+  closeEpochResponseSchema,
+  epochListResponseSchema,
+  publicConfigSchema,
+  rewardsResponseSchema,
+} from './rewards';
 import {
   registerVolunteerRequestSchema,
   registerVolunteerResponseSchema,
@@ -36,6 +43,13 @@ const schemas: Schemas = {
   CreateJobResponse: createJobResponseSchema,
   Job: jobSummarySchema,
   JobList: jobListResponseSchema,
+  PublicConfig: publicConfigSchema,
+  SiweNonceResponse: siweNonceResponseSchema,
+  SiweVerifyRequest: siweVerifyRequestSchema,
+  SiweVerifyResponse: siweVerifyResponseSchema,
+  CloseEpochResponse: closeEpochResponseSchema,
+  EpochList: epochListResponseSchema,
+  Rewards: rewardsResponseSchema,
 };
 
 const ref = (name: keyof typeof schemas & string) => ({ $ref: `#/components/schemas/${name}` });
@@ -226,6 +240,47 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
               description: 'chain id, RPC URL, token and distributor addresses (null until configured)',
             },
           },
+        },
+      },
+      '/api/v1/auth/nonce': {
+        get: {
+          summary: 'A single-use Sign-In with Ethereum nonce for the Bearer volunteer',
+          security: bearer,
+          responses: {
+            '200': jsonAnswer('the nonce and its expiry', 'SiweNonceResponse'),
+            ...errors(401, 503),
+          },
+        },
+      },
+      '/api/v1/auth/verify': {
+        post: {
+          summary: 'Verify an EIP-4361 message and signature; links the Bearer volunteer to the address',
+          security: bearer,
+          requestBody: jsonBody('SiweVerifyRequest'),
+          responses: {
+            '200': jsonAnswer('the linked address', 'SiweVerifyResponse'),
+            ...errors(400, 401, 409, 503),
+          },
+        },
+      },
+      '/api/v1/epochs': {
+        get: {
+          summary: 'Published epochs with roots, totals and every leaf (recompute any root yourself)',
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } }],
+          responses: { '200': jsonAnswer('epochs, newest first', 'EpochList'), ...errors(400) },
+        },
+        post: {
+          summary: 'Close an epoch now (Bearer ADMIN_TOKEN): build and publish the root',
+          security: bearer,
+          responses: { '200': jsonAnswer('the epoch', 'CloseEpochResponse'), ...errors(401, 403, 409, 503) },
+        },
+      },
+      '/api/v1/rewards/{address}': {
+        get: {
+          summary:
+            'Cumulative credit in token units, Merkle proof, root, contracts and what is claimed on chain',
+          parameters: [idParam('address', '0x-prefixed 20-byte address')],
+          responses: { '200': jsonAnswer('rewards of the address', 'Rewards'), ...errors(400) },
         },
       },
       '/api/v1/openapi.json': {

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
+import { GET as getNonce } from '../auth/nonce/route';
+import { POST as postVerify } from '../auth/verify/route';
 import { GET as getBlob } from '../blobs/[sha256]/route';
+import { GET as listEpochsRoute, POST as postEpochs } from '../epochs/route';
 import { GET as getJobEvents } from '../jobs/[id]/events/route';
 import { GET as getJobResult } from '../jobs/[id]/result/route';
 import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
@@ -9,6 +12,7 @@ import { GET as listJobsRoute, POST as postJob } from '../jobs/route';
 import { PUT as putResult } from '../leases/[leaseId]/result/route';
 import { POST as postLeases } from '../leases/route';
 import { POST as postResults } from '../results/route';
+import { GET as getRewardsRoute } from '../rewards/[address]/route';
 import { GET as getMe } from '../volunteers/me/route';
 import { POST as postVolunteers } from '../volunteers/route';
 
@@ -166,6 +170,33 @@ export const api = {
   resultsRequest: async (request: Request) => answer<any>(await postResults(request)),
   blob: async (sha256: string) =>
     answer<any>(await getBlob(new Request(`${base}/api/v1/blobs/${sha256}`), ctx({ sha256 }))),
+  /** `GET /api/v1/auth/nonce`; `origin` stands in for the host the request was sent to. */
+  siweNonce: async (token: string | undefined, origin = base) =>
+    answer<any>(await getNonce(new Request(`${origin}/api/v1/auth/nonce`, { headers: auth(token) }))),
+  siweVerify: async (token: string | undefined, body: unknown, origin = base) =>
+    answer<any>(
+      await postVerify(
+        new Request(`${origin}/api/v1/auth/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth(token) },
+          body: JSON.stringify(body),
+        }),
+      ),
+    ),
+  /** `POST /api/v1/epochs` with `authorization` sent as given (e.g. `Bearer <ADMIN_TOKEN>`). */
+  closeEpoch: async (authorization?: string) =>
+    answer<any>(
+      await postEpochs(
+        new Request(`${base}/api/v1/epochs`, {
+          method: 'POST',
+          headers: authorization ? { authorization } : {},
+        }),
+      ),
+    ),
+  epochs: async (query = '') =>
+    answer<any>(await listEpochsRoute(new Request(`${base}/api/v1/epochs${query}`))),
+  rewards: async (address: string) =>
+    answer<any>(await getRewardsRoute(new Request(`${base}/api/v1/rewards/${address}`), ctx({ address }))),
 };
 
 /** Fetches a lease's inputs through the blob route, as a worker would. */

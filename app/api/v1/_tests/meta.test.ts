@@ -35,6 +35,10 @@ describe(`operational endpoints (${backend})`, () => {
       '/api/v1/jobs/{id}/result',
       '/api/v1/health',
       '/api/v1/config',
+      '/api/v1/auth/nonce',
+      '/api/v1/auth/verify',
+      '/api/v1/epochs',
+      '/api/v1/rewards/{address}',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }

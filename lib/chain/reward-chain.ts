@@ -1,0 +1,132 @@
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  type Hex,
+  http,
+  type PublicClient,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { chainDefinition } from './chain-definition';
+import { rewardDistributorAbi } from './generated/contracts';
+import { publishRoot } from './publish-root';
+
+/** What the coordinator needs from the distributor contract. An interface so tests can inject faults. */
+export interface RewardChain {
+  chainId: number;
+  distributor: Address;
+  /** For reads not covered here (e.g. contract-wallet signatures). */
+  publicClient: PublicClient;
+  /** Whether this coordinator holds a publisher key (without one it only reads). */
+  canPublish: boolean;
+  /** The contract's latest `(epoch, merkleRoot)`. */
+  readCurrentRoot(): Promise<{ epoch: bigint; root: Hex }>;
+  /** `claimed(account)`: token units already paid to `account`. */
+  readClaimed(account: Address): Promise<bigint>;
+  /** Broadcasts `publishRoot(epoch, root)`; resolves with the hash once the node accepted it. */
+  sendRoot(epoch: bigint, root: Hex): Promise<Hash>;
+  /** Where a transaction stands: mined (`success`/`reverted`), `pending`, or `unknown` to the node. */
+  transactionStatus(hash: Hash): Promise<'success' | 'reverted' | 'pending' | 'unknown'>;
+  /** Waits until `hash` is mined. */
+  waitForTransaction(hash: Hash): Promise<'success' | 'reverted'>;
+  /** The transaction that published `epoch`, from the `RootPublished` log, if the node can find it. */
+  findRootPublication(epoch: bigint): Promise<Hash | null>;
+}
+
+export interface RewardChainOptions {
+  rpcUrl: string;
+  chainId: number;
+  distributor: Address;
+  /** The publisher's key (PUBLISHER_PRIVATE_KEY); without it the chain is read-only. */
+  publisherKey?: Hex;
+  /** Per-request RPC timeout; reads for a page must fail fast when the node is down. */
+  timeoutMs?: number;
+  /** How long to wait for a `publishRoot` transaction to be mined. */
+  receiptTimeoutMs?: number;
+}
+
+/**
+ * The distributor on a real chain through viem. One object per (RPC URL, contract, key); it holds
+ * HTTP clients only, so creating it touches nothing on the network.
+ *
+ * @example
+ * const chain = createRewardChain({ rpcUrl, chainId: 31337, distributor, publisherKey });
+ * const { epoch } = await chain.readCurrentRoot();
+ */
+export function createRewardChain(options: RewardChainOptions): RewardChain {
+  const chain = chainDefinition(options.chainId, options.rpcUrl);
+  const transport = http(options.rpcUrl, { timeout: options.timeoutMs ?? 5_000, retryCount: 1 });
+  const publicClient = createPublicClient({ chain, transport }) as PublicClient;
+  const walletClient = options.publisherKey
+    ? createWalletClient({ chain, transport, account: privateKeyToAccount(options.publisherKey) })
+    : undefined;
+  const { distributor } = options;
+  const receiptTimeout = options.receiptTimeoutMs ?? 120_000;
+
+  return {
+    chainId: options.chainId,
+    distributor,
+    publicClient,
+    canPublish: walletClient !== undefined,
+    async readCurrentRoot() {
+      const [epoch, root] = await Promise.all([
+        publicClient.readContract({ address: distributor, abi: rewardDistributorAbi, functionName: 'epoch' }),
+        publicClient.readContract({
+          address: distributor,
+          abi: rewardDistributorAbi,
+          functionName: 'merkleRoot',
+        }),
+      ]);
+      return { epoch, root };
+    },
+    readClaimed(account) {
+      return publicClient.readContract({
+        address: distributor,
+        abi: rewardDistributorAbi,
+        functionName: 'claimed',
+        args: [account],
+      });
+    },
+    sendRoot(epoch, root) {
+      if (!walletClient) throw new Error('no publisher key (PUBLISHER_PRIVATE_KEY) to publish roots with');
+      return publishRoot(walletClient, publicClient, distributor, epoch, root);
+    },
+    async transactionStatus(hash) {
+      try {
+        const receipt = await publicClient.getTransactionReceipt({ hash });
+        return receipt.status;
+      } catch (error) {
+        if (!(error instanceof TransactionReceiptNotFoundError)) throw error;
+      }
+      try {
+        await publicClient.getTransaction({ hash });
+        return 'pending';
+      } catch (error) {
+        if (error instanceof TransactionNotFoundError) return 'unknown';
+        throw error;
+      }
+    },
+    async waitForTransaction(hash) {
+      const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeout });
+      return receipt.status;
+    },
+    async findRootPublication(epoch) {
+      try {
+        const logs = await publicClient.getContractEvents({
+          address: distributor,
+          abi: rewardDistributorAbi,
+          eventName: 'RootPublished',
+          args: { epoch },
+          fromBlock: 0n,
+        });
+        return logs[0]?.transactionHash ?? null;
+      } catch {
+        // Many public nodes refuse log queries over the whole chain; the hash is informational.
+        return null;
+      }
+    },
+  };
+}
