@@ -19,7 +19,8 @@ export const chromiumArgs = [
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/e2e',
+  // Parallel runs on one checkout need their own folders (E2E_OUTPUT_DIR).
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results/e2e',
   timeout: 120_000,
   fullyParallel: false,
   workers: 1,

@@ -97,7 +97,7 @@ async function runVolunteer(url: string, token: string, blobCache: Map<string, U
       for (const input of lease.inputs) {
         let bytes = blobCache.get(input.sha256);
         if (!bytes) {
-          bytes = new Uint8Array(await (await fetch(input.url)).arrayBuffer());
+          bytes = new Uint8Array(await (await fetch(new URL(input.url, url))).arrayBuffer());
           if (createHash('sha256').update(bytes).digest('hex') !== input.sha256)
             throw new Error('blob integrity');
           blobCache.set(input.sha256, bytes);

@@ -57,7 +57,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
     }
   }
   for (const name of kernel.inputNames) {
-    if (!input.inputs[name]) {
+    if (!input.inputs[name] && !kernel.optionalInputNames?.includes(name)) {
       throw new ApiError(
         'invalid_input',
         `inputs.${name}: missing; kernel "${kernel.name}" needs ${kernel.inputNames.join(', ')}.`,
@@ -126,6 +126,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       quorum: replication.min,
       maxResults: replication.max,
       workUnits: kernel.workUnits(spec.params),
+      needsHomogeneous: kernel.homogeneous?.(spec.params) ?? false,
     }));
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(shards).values(rows.slice(i, i + 1000));
   });

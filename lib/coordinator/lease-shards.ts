@@ -10,6 +10,8 @@ export interface LeaseRequestInput {
   max: number;
   webgpu: boolean;
   kernels?: string[];
+  /** The worker's hardware class (`adapterClass`), for homogeneous redundancy. */
+  adapterClass: string;
   leaseSeconds: number;
 }
 
@@ -44,6 +46,9 @@ export function runnableKernels(webgpu: boolean, requested?: string[]): string[]
  * (shard, volunteer) index makes "never two replicas of one shard to one volunteer" a database fact,
  * not only a query filter.
  *
+ * Shards whose kernel needs bit-exact agreement go only to workers of the adapter class of their
+ * first replica (homogeneous redundancy).
+ *
  * Under READ COMMITTED the candidate query's snapshot may predate a lease another transaction
  * committed just before we locked the row, so the locked rows are checked again with a fresh
  * statement: every lease is inserted under its shard's row lock, so what that re-check sees cannot
@@ -59,7 +64,9 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
     const leasable = sql`s.status = 'pending'
         AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
         AND ${live} < s.quorum - s.best_agreeing
-        AND s.results_count + ${live} < s.max_results`;
+        AND s.results_count + ${live} < s.max_results
+        AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
+             OR (s.results_count = 0 AND ${live} = 0))`;
     const locked = await queryRows<{
       id: string;
       job_id: string;
@@ -112,10 +119,20 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         shardId: l.shardId,
         jobId: l.jobId,
         volunteerId: input.volunteerId,
+        adapterClass: input.adapterClass,
         deadline,
         createdAt: now,
       })),
     );
+    // The first replica of a homogeneous shard fixes its class (or re-fixes it, when every earlier
+    // lease lapsed without a result).
+    await tx.execute(sql`
+      UPDATE shards SET adapter_class = ${input.adapterClass}
+      WHERE id IN (${sql.join(
+        leased.map((l) => sql`${l.shardId}::uuid`),
+        sql`, `,
+      )}) AND needs_homogeneous AND adapter_class IS DISTINCT FROM ${input.adapterClass}
+    `);
     const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
     await tx
       .update(jobs)

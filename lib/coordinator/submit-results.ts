@@ -237,7 +237,7 @@ export async function submitResults(
           leaseId: item.leaseId,
           error: new ApiError(
             'lease_expired',
-            'The lease expired before the result arrived and the shard was offered to someone else; lease new work.',
+            'The lease expired or was handed back before the result arrived, and the shard was offered to someone else; lease new work.',
           ),
         });
         continue;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   customType,
   doublePrecision,
   index,
@@ -123,10 +124,19 @@ export const shards = pgTable(
     maxResults: integer('max_results').notNull(),
     /** Results received so far, of any verdict. */
     resultsCount: integer('results_count').notNull().default(0),
+    /** Volunteers who reported that computing this shard failed (a poison shard fails its job). */
+    errorReports: integer('error_reports').notNull().default(0),
     /** Size of the largest group of agreeing, not-invalid results. */
     bestAgreeing: integer('best_agreeing').notNull().default(0),
     canonicalSha256: text('canonical_sha256'),
     workUnits: doublePrecision('work_units').notNull(),
+    /**
+     * Homogeneous redundancy: replicas must come from one class of adapter because the kernel
+     * needs bit-exact agreement that different GPUs need not give (e.g. `wgsl` with exact comparison).
+     */
+    needsHomogeneous: boolean('needs_homogeneous').notNull().default(false),
+    /** The adapter class of the first replica of such a shard; later replicas must match it. */
+    adapterClass: text('adapter_class'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -140,8 +150,10 @@ export const shards = pgTable(
  * - `active`: handed out; valid until `deadline` (after that it counts as expired without a write).
  * - `completed`: a result was accepted for it.
  * - `cancelled`: its job was cancelled.
+ * - `released`: handed back unfinished by its volunteer (Stop); the shard is offered again.
+ * - `failed`: its volunteer reported that computing it failed; counts towards the shard's error limit.
  */
-export type LeaseState = 'active' | 'completed' | 'cancelled';
+export type LeaseState = 'active' | 'completed' | 'cancelled' | 'released' | 'failed';
 
 export const leases = pgTable(
   'leases',
@@ -157,6 +169,8 @@ export const leases = pgTable(
       .notNull()
       .references(() => volunteers.id),
     state: text('state').$type<LeaseState>().notNull().default('active'),
+    /** Adapter class of the worker (`vendor/architecture`, or `cpu`), from the lease request. */
+    adapterClass: text('adapter_class'),
     deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
     createdAt: createdAt(),
   },

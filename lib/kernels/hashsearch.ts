@@ -1,3 +1,4 @@
+import { hashsearchDispatch, hashsearchWgsl } from './hashsearch-gpu';
 import {
   type HashsearchJobParams,
   type HashsearchShardParams,
@@ -175,4 +176,9 @@ export const hashsearch: Kernel<HashsearchJobParams, HashsearchShardParams> = {
     const compressions = Math.ceil((params.prefix.length / 2 + 8 + 9) / 64);
     return opsToWorkUnits(params.nonceCount * compressions * SHA256_COMPRESSION_OPS);
   },
+
+  wgsl: hashsearchWgsl,
+  /** The hits buffer holds `hashsearchMaxHits` nonces: the most the server accepts. */
+  dispatch: (shard, adapter) =>
+    hashsearchDispatch(shard, adapter, hashsearchMaxHits(shard.params.nonceCount, shard.params.difficulty)),
 };

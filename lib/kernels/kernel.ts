@@ -83,6 +83,8 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   readonly shardParamsSchema: z.ZodType<ShardParams>;
   /** The job input files this kernel needs (e.g. `['a', 'b']`); none for `hashsearch`. */
   readonly inputNames: readonly string[];
+  /** Inputs from `inputNames` a job may leave out (e.g. `wgsl`'s `input`); the rest are required. */
+  readonly optionalInputNames?: readonly string[];
   /** False when a worker without WebGPU can run it through `reference` (the CPU fallback). */
   readonly requiresWebGPU: boolean;
   /**
@@ -99,10 +101,21 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   assemble(job: { params: JobParams }, results: ShardResult<ShardParams>[]): JobOutput;
   /** Credit for one correct result, proportional to real work (FLOPs, hashes). Always > 0. */
   workUnits(params: ShardParams): number;
-  /** The WGSL shader text, imported from `shaders/`. */
-  readonly wgsl?: string;
-  /** How one shard runs on the GPU: buffers, workgroup counts, read-back (pure data, no GPU calls). */
-  dispatch?(shard: ShardSpec<ShardParams>, adapter: AdapterProfile): GpuDispatch;
+  /**
+   * True when replicas of this shard must agree bit for bit although different GPUs may round
+   * differently: the coordinator then sends its replicas to one class of adapter only
+   * (homogeneous redundancy). Absent means false.
+   */
+  homogeneous?(params: ShardParams): boolean;
+  /** The WGSL shader text, imported from `shaders/` (the main variant when there are several). */
+  readonly wgsl: string;
+  /**
+   * How one shard runs on the GPU: buffers, workgroup counts, read-back (pure data, no GPU calls).
+   * May pick a shader variant from the adapter; the worker runs whatever it returns. Called only
+   * with params that passed `shardParamsSchema`; throws `RangeError` when the inputs do not fit
+   * the params (a bad lease, not a bad job).
+   */
+  dispatch(shard: ShardSpec<ShardParams>, adapter: AdapterProfile): GpuDispatch;
 }
 
 /** Type-erased kernel, as the registry hands it out. */

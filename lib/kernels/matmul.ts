@@ -3,6 +3,7 @@ import { freivaldsCheck } from './freivalds';
 import { type Kernel, KernelInputError, type NamedBytes, type ShardSpec } from './kernel';
 import { readMatmulBlock } from './matmul-block';
 import { matmulResultsAgree } from './matmul-compare';
+import { MATMUL_VARIANTS, matmulDispatch } from './matmul-gpu';
 import {
   type MatmulJobParams,
   type MatmulShardParams,
@@ -194,4 +195,8 @@ export const matmul: Kernel<MatmulJobParams, MatmulShardParams> = {
 
   /** 2·rows·cols·k floating-point operations (one multiply and one add per term), in MFLOP. */
   workUnits: (params) => opsToWorkUnits(2 * params.rows * params.cols * params.k),
+
+  /** The register-blocked shader; `dispatch` may pick the tiled variant for the adapter instead. */
+  wgsl: MATMUL_VARIANTS.register.code,
+  dispatch: (shard, adapter) => matmulDispatch(shard, adapter),
 };

@@ -3,7 +3,7 @@ import { getKernel, kernelNames, kernels } from './registry';
 
 describe('kernel registry', () => {
   it('lists the built-in kernels under their own names', () => {
-    expect(kernelNames).toEqual(['matmul', 'hashsearch']);
+    expect(kernelNames).toEqual(['matmul', 'hashsearch', 'mandelbrot', 'montecarlo', 'wgsl']);
     for (const name of kernelNames) {
       const kernel = getKernel(name);
       expect(kernel?.name).toBe(name);
@@ -13,7 +13,7 @@ describe('kernel registry', () => {
   });
 
   it('returns undefined for unknown names, including Object.prototype keys', () => {
-    for (const name of ['mandelbrot', '', 'constructor', '__proto__', 'toString', 'MATMUL']) {
+    for (const name of ['nbody', '', 'constructor', '__proto__', 'toString', 'MATMUL']) {
       expect(getKernel(name)).toBeUndefined();
     }
   });

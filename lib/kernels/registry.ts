@@ -1,11 +1,17 @@
+import { customWgsl } from './custom-wgsl';
 import { hashsearch } from './hashsearch';
 import type { AnyKernel } from './kernel';
+import { mandelbrot } from './mandelbrot';
 import { matmul } from './matmul';
+import { montecarlo } from './montecarlo';
 
 /** Every built-in kernel by name: the only place kernel names are listed. */
 export const kernels: Readonly<Record<string, AnyKernel>> = {
   [matmul.name]: matmul,
   [hashsearch.name]: hashsearch,
+  [mandelbrot.name]: mandelbrot,
+  [montecarlo.name]: montecarlo,
+  [customWgsl.name]: customWgsl,
 };
 
 /** Kernel names, for error messages ("use one of: …") and API docs. */

@@ -46,3 +46,15 @@ export const leaseResponseSchema = z.object({
 export type LeaseRequest = z.infer<typeof leaseRequestSchema>;
 export type Lease = z.infer<typeof leaseSchema>;
 export type LeaseResponse = z.infer<typeof leaseResponseSchema>;
+
+/** `POST /api/v1/leases/{leaseId}/error`: what went wrong while computing the shard. */
+export const leaseErrorReportSchema = z.strictObject({
+  message: z.string({ error: 'must say what went wrong' }).trim().min(1, 'must not be empty').max(2000),
+  /** The error's name (e.g. `DeviceLostError`, `ShardTimeoutError`, `KernelError`). */
+  name: z.string().max(100).optional(),
+});
+
+export const leaseReleaseResponseSchema = z.object({
+  leaseId: z.uuid(),
+  state: z.enum(['released', 'failed', 'completed', 'cancelled']),
+});

@@ -6,7 +6,12 @@ import {
   jobListResponseSchema,
   jobSummarySchema,
 } from './jobs';
-import { leaseRequestSchema, leaseResponseSchema } from './leases';
+import {
+  leaseErrorReportSchema,
+  leaseReleaseResponseSchema,
+  leaseRequestSchema,
+  leaseResponseSchema,
+} from './leases';
 import { batchResultResponseSchema, resultResponseSchema } from './results';
 import {
   closeEpochResponseSchema,
@@ -37,6 +42,8 @@ const schemas: Schemas = {
   VolunteerMe: volunteerMeResponseSchema,
   LeaseRequest: leaseRequestSchema,
   LeaseResponse: leaseResponseSchema,
+  LeaseErrorReportRequest: leaseErrorReportSchema,
+  LeaseReleaseResponse: leaseReleaseResponseSchema,
   ResultResponse: resultResponseSchema,
   BatchResultResponse: batchResultResponseSchema,
   CreateJobRequest: createJobRequestSchema,
@@ -127,6 +134,26 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           responses: {
             '200': jsonAnswer('leases, or none with retryAfterMs', 'LeaseResponse'),
             ...errors(400, 401),
+          },
+        },
+      },
+      '/api/v1/leases/{leaseId}': {
+        delete: {
+          summary: 'Hand an unfinished lease back (the shard is offered again at once)',
+          security: bearer,
+          parameters: [idParam('leaseId', 'the lease')],
+          responses: { '200': jsonAnswer('the lease state', 'LeaseReleaseResponse'), ...errors(401, 404) },
+        },
+      },
+      '/api/v1/leases/{leaseId}/error': {
+        post: {
+          summary: 'Report that computing the shard failed; releases the lease and counts against the shard',
+          security: bearer,
+          parameters: [idParam('leaseId', 'the lease')],
+          requestBody: jsonBody('LeaseErrorReportRequest'),
+          responses: {
+            '200': jsonAnswer('the lease state', 'LeaseReleaseResponse'),
+            ...errors(400, 401, 404),
           },
         },
       },

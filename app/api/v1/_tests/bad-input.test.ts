@@ -348,6 +348,21 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expect(batch.body.results[1].error).toMatchObject({ code: 'not_found', httpStatus: 404 });
     expect(await stored()).toEqual(before);
 
+    expectClientError(
+      await api.reportError(worker.token, lease!.leaseId, { message: '' }),
+      400,
+      'invalid_request',
+      /message/,
+    );
+    expectClientError(
+      await api.reportError(worker.token, lease!.leaseId, {}),
+      400,
+      'invalid_request',
+      /message/,
+    );
+    expectClientError(await api.reportError(other.token, lease!.leaseId, { message: 'x' }), 404, 'not_found');
+    expectClientError(await api.release(undefined, lease!.leaseId), 401, 'unauthorized');
+    expectClientError(await api.release(worker.token, 'nope'), 404, 'not_found');
     const accepted = await api.put(worker.token, lease!.leaseId, right);
     expect(accepted.status).toBe(202);
     const wrong = right.slice();

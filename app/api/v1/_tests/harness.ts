@@ -9,7 +9,9 @@ import { GET as getJobEvents } from '../jobs/[id]/events/route';
 import { GET as getJobResult } from '../jobs/[id]/result/route';
 import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
 import { GET as listJobsRoute, POST as postJob } from '../jobs/route';
+import { POST as postLeaseError } from '../leases/[leaseId]/error/route';
 import { PUT as putResult } from '../leases/[leaseId]/result/route';
+import { DELETE as deleteLease } from '../leases/[leaseId]/route';
 import { POST as postLeases } from '../leases/route';
 import { POST as postResults } from '../results/route';
 import { GET as getRewardsRoute } from '../rewards/[address]/route';
@@ -147,6 +149,20 @@ export const api = {
     getJobEvents(new Request(`${base}/api/v1/jobs/${id}/events`, { signal }), ctx({ id })),
   lease: async (token: string | undefined, body: unknown, raw?: string) =>
     answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw))),
+  release: async (token: string | undefined, leaseId: string) =>
+    answer<any>(
+      await deleteLease(
+        new Request(`${base}/api/v1/leases/${leaseId}`, { method: 'DELETE', headers: auth(token) }),
+        ctx({ leaseId }),
+      ),
+    ),
+  reportError: async (token: string | undefined, leaseId: string, body: unknown) =>
+    answer<any>(
+      await postLeaseError(
+        jsonRequest(`/api/v1/leases/${leaseId}/error`, 'POST', body, token),
+        ctx({ leaseId }),
+      ),
+    ),
   put: async (token: string | undefined, leaseId: string, bytes: Uint8Array) =>
     answer<any>(
       await putResult(

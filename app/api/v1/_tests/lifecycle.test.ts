@@ -223,6 +223,42 @@ describe(`job lifecycle (${backend})`, () => {
     for (const job of [hs.jobId, mm.jobId]) expect((await api.cancel(owner.token, job)).status).toBe(200);
   });
 
+  it('offers a handed-back lease again at once, and fails a poison shard after a bounded number of error reports', async () => {
+    const owner = await SimVolunteer.register();
+    const job = await matmulJob(owner, 2, 2, 2, { tileRows: 2, tileCols: 2 });
+    const quitter = await SimVolunteer.register();
+    const [held] = await quitter.lease(10, { kernels: ['matmul'] });
+    expect(held?.jobId).toBe(job.jobId);
+    const taker = await SimVolunteer.register();
+    expect(await taker.lease(10, { kernels: ['matmul'] })).toEqual([]);
+    const released = await api.release(quitter.token, held!.leaseId);
+    expect(released.status).toBe(200);
+    expect(released.body.state).toBe('released');
+    expect((await api.release(quitter.token, held!.leaseId)).body.state).toBe('released');
+    const late = await api.put(quitter.token, held!.leaseId, await quitter.compute(held!));
+    expect(late.status).toBe(410);
+    const [again] = await taker.lease(10, { kernels: ['matmul'] });
+    expect(again?.shardId).toBe(held!.shardId);
+    expect((await api.release((await SimVolunteer.register()).token, again!.leaseId)).status).toBe(404);
+
+    // Three volunteers report that the shard cannot be computed: the job fails and says why.
+    const reporters = [taker, ...(await Promise.all([SimVolunteer.register(), SimVolunteer.register()]))];
+    for (const [i, reporter] of reporters.entries()) {
+      const lease = i === 0 ? again! : (await reporter.lease(10, { kernels: ['matmul'] }))[0]!;
+      expect(lease.shardId).toBe(held!.shardId);
+      const r = await api.reportError(reporter.token, lease.leaseId, {
+        name: 'ShardTimeoutError',
+        message: 'no answer in 30 s',
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.state).toBe('failed');
+    }
+    const failed = await api.job(job.jobId);
+    expect(failed.body.status).toBe('failed');
+    expect(failed.body.error).toMatch(/failed on 3 volunteers.*ShardTimeoutError: no answer/);
+    expect(await (await SimVolunteer.register()).lease(10, { kernels: ['matmul'] })).toEqual([]);
+  });
+
   it('turns 50 concurrent identical submissions into one result and one credit', async () => {
     const owner = await SimVolunteer.register();
     await matmulJob(owner, 3, 3, 3, { tileRows: 3, tileCols: 3 });

@@ -1,4 +1,5 @@
 // POST /api/v1/leases — lease shards
+import { adapterClass } from '@/lib/coordinator/adapter-class';
 import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
 import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/lease-shards';
 import { getDb } from '@/lib/db/client';
@@ -16,6 +17,7 @@ export const POST = withErrors(async (request) => {
     max: body.max,
     webgpu: body.webgpu,
     kernels: body.kernels,
+    adapterClass: adapterClass(body),
     leaseSeconds: env().LEASE_SECONDS,
   });
   const response: LeaseResponse = {
@@ -27,7 +29,8 @@ export const POST = withErrors(async (request) => {
       params: l.params,
       inputs: l.inputs.map((i) => ({
         name: i.name,
-        url: new URL(`/api/v1/blobs/${i.sha256}`, request.url).toString(),
+        // Relative: behind proxies and `next start -H`, request.url need not be the origin the worker used.
+        url: `/api/v1/blobs/${i.sha256}`,
         sha256: i.sha256,
         bytes: i.bytes,
       })),

@@ -1,0 +1,171 @@
+'use client';
+
+import type { AdapterSummary } from '@/workers/compute-api';
+import type { VolunteerState } from '@/workers/volunteer-client';
+import type { PauseReason } from '@/workers/volunteer-conditions';
+import { ThrottleSlider } from './throttle-slider';
+import { ThroughputSparkline } from './throughput-sparkline';
+import { useVolunteer } from './use-volunteer';
+
+const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** Work units are 10⁶ operations (lib/kernels/work-units.ts). */
+function formatUnits(units: number): string {
+  return units >= 10_000 ? compact.format(units) : decimal.format(units);
+}
+
+export function deviceLabel(adapter: AdapterSummary | null): string {
+  if (!adapter) return '—';
+  if (adapter.mode === 'cpu') return 'CPU fallback';
+  const name = adapter.description || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ');
+  return `${name || 'WebGPU adapter'}${adapter.fallback ? ' (software GPU)' : ''}`;
+}
+
+function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWork: boolean): string {
+  switch (state) {
+    case 'idle':
+      return 'Not donating. Nothing runs until you press Donate.';
+    case 'starting':
+      return 'Starting: preparing your GPU…';
+    case 'running':
+      return noWork ? 'Donating — waiting for work, the queue is empty right now.' : 'Donating.';
+    case 'paused':
+      return pauseReason === 'battery'
+        ? 'Paused: the battery is low and not charging.'
+        : 'Paused while this tab is hidden; it resumes when you come back.';
+    case 'stopped':
+      return 'Stopped. Nothing runs until you press Donate again.';
+  }
+}
+
+const dotColour: Record<VolunteerState, string> = {
+  idle: 'bg-slate-400',
+  starting: 'bg-amber-500 animate-pulse motion-reduce:animate-none',
+  running: 'bg-emerald-500 animate-pulse motion-reduce:animate-none',
+  paused: 'bg-amber-500',
+  stopped: 'bg-slate-400',
+};
+
+function Stat({
+  label,
+  value,
+  testId,
+  wide,
+}: {
+  label: string;
+  value: string;
+  testId: string;
+  wide?: boolean;
+}) {
+  return (
+    <div
+      className={`flex min-w-0 flex-col gap-0.5 rounded-lg bg-slate-50 px-3 py-2 dark:bg-slate-800/60 ${wide ? 'col-span-2' : ''}`}
+    >
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="truncate font-mono text-sm tabular-nums" data-testid={testId} title={value}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+/**
+ * The Donate control: one button that reads Donate or Stop (one element, so keyboard focus stays
+ * on it), the throttle, and what the volunteer is contributing right now.
+ */
+export function DonatePanel() {
+  const { view, start, stop, setDutyPercent } = useVolunteer();
+  const active = view.state === 'starting' || view.state === 'running' || view.state === 'paused';
+  // A stopped volunteer has no throughput, whatever the last figure was.
+  const throughput = active ? view.throughput : null;
+  const now = view.history.at(-1) ?? throughput?.shardsPerSecond ?? 0;
+
+  return (
+    <section
+      aria-labelledby="donate-heading"
+      className="flex flex-col gap-6 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <div className="flex flex-col gap-3">
+        <h2 id="donate-heading" className="text-lg font-semibold">
+          Your contribution
+        </h2>
+        <p
+          role="status"
+          aria-live="polite"
+          className="flex items-start gap-2 text-sm"
+          data-testid="donate-status"
+        >
+          <span
+            aria-hidden="true"
+            className={`mt-1.5 size-2 shrink-0 rounded-full ${dotColour[view.state]}`}
+          />
+          <span>{statusText(view.state, view.pauseReason, view.noWork)}</span>
+        </p>
+        <button
+          type="button"
+          onClick={active ? stop : start}
+          data-state={view.state}
+          className={`rounded-xl px-5 py-3 text-base font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 ${
+            active
+              ? 'bg-slate-800 text-white hover:bg-slate-700 focus-visible:outline-slate-800 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white dark:focus-visible:outline-slate-200'
+              : 'bg-emerald-700 text-white hover:bg-emerald-800 focus-visible:outline-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:hover:bg-emerald-400'
+          }`}
+        >
+          {active ? 'Stop' : 'Donate'}
+        </button>
+      </div>
+
+      <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />
+
+      <dl className="grid grid-cols-2 gap-2">
+        <Stat label="Device" value={deviceLabel(view.adapter)} testId="stat-device" wide />
+        <Stat label="Shards done" value={String(view.shardsDone)} testId="stat-shards" />
+        <Stat
+          label="Throughput"
+          value={throughput ? `${decimal.format(throughput.shardsPerSecond)} shards/s` : '—'}
+          testId="stat-throughput"
+        />
+        <Stat
+          label="Credit pending"
+          value={view.credit ? formatUnits(view.credit.credit.pending) : '—'}
+          testId="stat-credit-pending"
+        />
+        <Stat
+          label="Credit verified"
+          value={view.credit ? formatUnits(view.credit.credit.verified) : '—'}
+          testId="stat-credit-verified"
+        />
+      </dl>
+
+      <figure className="flex flex-col gap-1">
+        <ThroughputSparkline
+          values={view.history}
+          label={`Shards per second over the last minute; now ${decimal.format(now)}.`}
+        />
+        <figcaption className="flex justify-between text-xs text-slate-500 dark:text-slate-400">
+          <span>Throughput, last minute</span>
+          <span className="tabular-nums">
+            {throughput ? `${formatUnits(throughput.workPerSecond)} M ops/s` : 'not running'}
+          </span>
+        </figcaption>
+      </figure>
+
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        Credit is counted in work units (one unit = a million operations); it becomes verified once other
+        volunteers' results or the server's checks agree with yours.
+      </p>
+
+      {view.lastError && (
+        <p
+          role={view.lastError.fatal ? 'alert' : undefined}
+          className={`text-xs ${view.lastError.fatal ? 'text-red-700 dark:text-red-400' : 'text-slate-500 dark:text-slate-400'}`}
+          data-testid="donate-error"
+        >
+          {view.lastError.fatal ? 'Could not donate: ' : 'Last hiccup (skipped, still going): '}
+          {view.lastError.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { BaseError, formatUnits, UserRejectedRequestError } from 'viem';
+
+/** Token units (decimal string or bigint) as exact CYCLE, e.g. `0.004096 CYCLE`. */
+export function formatCycle(units: string | bigint): string {
+  return `${formatUnits(BigInt(units), 18)} CYCLE`;
+}
+
+/** `0x1234…abcd`: enough to recognise an address or hash, short enough for a phone. */
+export function shortHex(hex: string): string {
+  return hex.length > 12 ? `${hex.slice(0, 6)}…${hex.slice(-4)}` : hex;
+}
+
+/** A wallet or RPC failure in one sentence a person can act on. */
+export function describeWalletError(error: unknown): string {
+  if (error instanceof BaseError) {
+    if (error.walk((e) => e instanceof UserRejectedRequestError))
+      return 'You declined the request in your wallet.';
+    return error.shortMessage;
+  }
+  if (error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === 4001) {
+    return 'You declined the request in your wallet.';
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,96 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getJob } from '@/lib/coordinator/get-job';
+import { getDb } from '@/lib/db/client';
+import { ApiError } from '@/lib/errors';
+import { jobIdSchema } from '@/lib/protocol/ids';
+import type { JobSummary } from '@/lib/protocol/jobs';
+import { formatTimestamp } from '../_components/format';
+import { JobLive } from '../_components/job-live';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ id: string }> };
+
+/** The job, or null for an id that is not a UUID or names no job (both are a 404 page). */
+async function findJob(id: string): Promise<JobSummary | null> {
+  const parsed = jobIdSchema.safeParse(id);
+  if (!parsed.success) return null;
+  try {
+    return await getJob(await getDb(), parsed.data);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') return null;
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const job = await findJob((await params).id);
+  return {
+    title: job ? `${job.title || `${job.kernel} job`} — Spare Cycles` : 'Job not found — Spare Cycles',
+  };
+}
+
+function paramText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** `/jobs/{id}`: a job's parameters, live progress and, once completed, its verified result. */
+export default async function JobPage({ params }: Props) {
+  const job = await findJob((await params).id);
+  if (!job) notFound();
+  const entries =
+    job.params && typeof job.params === 'object' && !Array.isArray(job.params)
+      ? Object.entries(job.params as Record<string, unknown>)
+      : [];
+  return (
+    <main className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-10 sm:px-6">
+      <div className="flex flex-col gap-2">
+        <Link
+          href="/jobs"
+          className="w-fit rounded text-sm text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 dark:text-slate-400 dark:hover:text-white"
+        >
+          ← All jobs
+        </Link>
+        <h1 className="text-3xl font-bold tracking-tight break-words">{job.title || `${job.kernel} job`}</h1>
+        <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-600 dark:text-slate-400">
+          <span>
+            Kernel <span className="font-mono text-slate-900 dark:text-slate-100">{job.kernel}</span>
+          </span>
+          <span>
+            Created <time dateTime={job.createdAt}>{formatTimestamp(job.createdAt)}</time>
+          </span>
+          <span className="font-mono text-xs leading-5 break-all">{job.jobId}</span>
+        </p>
+      </div>
+
+      <JobLive initial={job} />
+
+      <section
+        aria-labelledby="params-heading"
+        className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900/40"
+      >
+        <h2 id="params-heading" className="text-lg font-semibold">
+          Parameters
+        </h2>
+        <dl className="mt-3 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm">
+          {entries.map(([name, value]) => (
+            <div key={name} className="contents">
+              <dt className="font-mono text-slate-500 dark:text-slate-400">{name}</dt>
+              <dd className="min-w-0 font-mono break-all whitespace-pre-wrap">
+                {paramText(value).length > 2000 ? `${paramText(value).slice(0, 2000)}…` : paramText(value)}
+              </dd>
+            </div>
+          ))}
+          <div className="contents">
+            <dt className="font-mono text-slate-500 dark:text-slate-400">replication</dt>
+            <dd className="font-mono">
+              min {job.replication.min}, max {job.replication.max}
+            </dd>
+          </div>
+        </dl>
+      </section>
+    </main>
+  );
+}

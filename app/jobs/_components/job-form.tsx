@@ -1,0 +1,494 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { FormValueError, type KernelForm, paramFields, paramsFromForm } from '@/lib/protocol/kernel-forms';
+import { demoInputs } from './demo-inputs';
+import { errorTarget } from './error-target';
+import {
+  buttonPrimary,
+  buttonSecondary,
+  cardClass,
+  errorClass,
+  helpClass,
+  inputBorder,
+  inputClass,
+  labelClass,
+  withoutFieldPrefix,
+} from './field-styles';
+import { formatBytes } from './format';
+import { type ChosenInput, describeUpload, InputUpload } from './input-upload';
+import { ParamField } from './param-field';
+import { runFirstShard } from './run-first-shard';
+import { ensureIdentity, forgetIdentity } from './submitter-identity';
+import type { RunReport } from './wgsl-dry-run';
+import { WgslDryRun } from './wgsl-dry-run';
+
+type Values = Record<string, string | boolean>;
+
+function initialValues(form: KernelForm): Values {
+  const values: Values = {};
+  for (const field of paramFields(form.paramsSchema)) {
+    if (field.kind === 'code' && field.defaultValue === undefined && form.exampleCode !== null) {
+      values[field.name] = form.exampleCode;
+      continue;
+    }
+    if (field.defaultValue === undefined) continue;
+    values[field.name] =
+      typeof field.defaultValue === 'boolean' ? field.defaultValue : String(field.defaultValue);
+  }
+  return values;
+}
+
+/** `{error: {code, message, field?}}` from the API, or null when the body is something else. */
+async function readApiError(response: Response): Promise<{ message: string; field?: string } | null> {
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown; field?: unknown } };
+    if (typeof body.error?.message !== 'string') return null;
+    return {
+      message: body.error.message,
+      ...(typeof body.error.field === 'string' ? { field: body.error.field } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The job submission form: a kernel picker, that kernel's params (generated from its JSON Schema),
+ * its input files (upload or demo), replication and a title. It submits multipart to
+ * `POST /api/v1/jobs` with the browser's anonymous identity; a 4xx's message is shown under the
+ * field the API names (`error.field`), focused and announced, and a 201 goes to the job's page.
+ */
+export function JobForm({ kernels }: { kernels: KernelForm[] }) {
+  const router = useRouter();
+  const [kernelName, setKernelName] = useState(kernels[0]?.name ?? '');
+  const form = kernels.find((k) => k.name === kernelName) ?? kernels[0];
+  const fields = useMemo(() => (form ? paramFields(form.paramsSchema) : []), [form]);
+  const [valuesByKernel, setValuesByKernel] = useState<Record<string, Values>>(() =>
+    Object.fromEntries(kernels.map((k) => [k.name, initialValues(k)])),
+  );
+  const [inputsByKernel, setInputsByKernel] = useState<Record<string, Record<string, ChosenInput>>>({});
+  const [replicationByKernel, setReplicationByKernel] = useState<
+    Record<string, { min: string; max: string }>
+  >(() =>
+    Object.fromEntries(
+      kernels.map((k) => [
+        k.name,
+        { min: String(k.defaultReplicationMin), max: String(k.defaultReplicationMin + 2) },
+      ]),
+    ),
+  );
+  const [title, setTitle] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [focusRequest, setFocusRequest] = useState<{ id: string; n: number } | null>(null);
+  const formErrorRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!focusRequest) return;
+    const element =
+      focusRequest.id === 'form-error' ? formErrorRef.current : document.getElementById(focusRequest.id);
+    element?.focus();
+    element?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  }, [focusRequest]);
+
+  if (!form) return <p>No kernels are registered.</p>;
+  const values = valuesByKernel[form.name] ?? {};
+  const inputs = inputsByKernel[form.name] ?? {};
+  const replication = replicationByKernel[form.name] ?? { min: '', max: '' };
+  const codeField = fields.find((f) => f.kind === 'code');
+
+  function clearError(id: string) {
+    setErrors((current) => {
+      if (!(id in current)) return current;
+      const { [id]: _removed, ...rest } = current;
+      return rest;
+    });
+  }
+
+  /** Shows `message` under the control for `field` (or above the submit button), focuses it and announces it. */
+  function showError(message: string, field: string | undefined) {
+    if (!form) return;
+    const target = errorTarget(field, {
+      paramNames: fields.map((f) => f.name),
+      inputNames: form.inputNames,
+    });
+    if (target) {
+      setErrors({ [target]: withoutFieldPrefix(message, field) });
+      setFormError(null);
+    } else {
+      setErrors({});
+      setFormError(message);
+    }
+    setAnnouncement(`Not submitted: ${message}`);
+    setFocusRequest((previous) => ({ id: target ?? 'form-error', n: (previous?.n ?? 0) + 1 }));
+  }
+
+  function setValue(name: string, value: string | boolean) {
+    if (!form) return;
+    setValuesByKernel((all) => ({ ...all, [form.name]: { ...all[form.name], [name]: value } }));
+    clearError(`param-${name}`);
+  }
+
+  function setInput(name: string, chosen: ChosenInput | undefined) {
+    if (!form) return;
+    setInputsByKernel((all) => {
+      const next = { ...all[form.name] };
+      if (chosen) next[name] = chosen;
+      else delete next[name];
+      return { ...all, [form.name]: next };
+    });
+    clearError(`input-${name}`);
+    clearError('inputs');
+  }
+
+  async function chooseFile(name: string, file: File | undefined) {
+    if (!file) {
+      setInput(name, undefined);
+      return;
+    }
+    setInput(name, { blob: file, filename: file.name, summary: formatBytes(file.size), demo: false });
+    const summary = await describeUpload(file);
+    setInput(name, { blob: file, filename: file.name, summary, demo: false });
+  }
+
+  function applyDemo() {
+    if (!form?.demoInputShapes) return;
+    const outcome = demoInputs(form.demoInputShapes, values);
+    if (!outcome.ok) {
+      showError(outcome.message, outcome.param ? `params.${outcome.param}` : 'inputs');
+      return;
+    }
+    for (const [name, { rows, cols, npy }] of Object.entries(outcome.inputs)) {
+      setInput(name, {
+        blob: new Blob([npy as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+        filename: `${name}.npy`,
+        summary: `${rows}×${cols} float32 .npy, random values in [-1, 1) · ${formatBytes(npy.length)}`,
+        demo: true,
+      });
+    }
+    setAnnouncement(
+      `Demo inputs ready: ${Object.entries(outcome.inputs)
+        .map(([name, { rows, cols }]) => `${name} ${rows} by ${cols}`)
+        .join(', ')}.`,
+    );
+  }
+
+  function buildJob(): {
+    kernel: string;
+    params: Record<string, unknown>;
+    replication?: unknown;
+    title?: string;
+  } {
+    if (!form) throw new Error('no kernel');
+    const params = paramsFromForm(fields, values);
+    const job: { kernel: string; params: Record<string, unknown>; replication?: unknown; title?: string } = {
+      kernel: form.name,
+      params,
+    };
+    const toNumber = (text: string) =>
+      text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
+    if (replication.min.trim() !== '' || replication.max.trim() !== '') {
+      job.replication = { min: toNumber(replication.min), max: toNumber(replication.max) };
+    }
+    if (title.trim()) job.title = title.trim();
+    return job;
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!form || submitting) return;
+    setErrors({});
+    setFormError(null);
+    let job: ReturnType<typeof buildJob>;
+    try {
+      job = buildJob();
+    } catch (error) {
+      if (error instanceof FormValueError) {
+        showError(error.message, error.field);
+        return;
+      }
+      throw error;
+    }
+    const body = new FormData();
+    body.append('job', JSON.stringify(job));
+    for (const name of form.inputNames) {
+      const chosen = inputs[name];
+      if (chosen) body.append(name, chosen.blob, chosen.filename);
+    }
+    setSubmitting(true);
+    setAnnouncement('Submitting the job…');
+    try {
+      const post = async () => {
+        const identity = await ensureIdentity();
+        return fetch('/api/v1/jobs', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${identity.token}` },
+          body,
+        });
+      };
+      let response = await post();
+      if (response.status === 401) {
+        // The stored identity is unknown here (e.g. a fresh database): register anew, once.
+        forgetIdentity();
+        response = await post();
+      }
+      if (response.status === 201) {
+        const { jobId } = (await response.json()) as { jobId: string };
+        setAnnouncement('Job created. Opening its page…');
+        router.push(`/jobs/${jobId}`);
+        return;
+      }
+      const apiError = await readApiError(response);
+      showError(
+        apiError?.message ?? `The server answered HTTP ${response.status}; try again.`,
+        apiError?.field,
+      );
+      setSubmitting(false);
+    } catch (error) {
+      showError(
+        `Could not reach the server (${error instanceof Error ? error.message : String(error)}); check your connection and try again.`,
+        undefined,
+      );
+      setSubmitting(false);
+    }
+  }
+
+  async function dryRunShard(): Promise<RunReport> {
+    if (!form) throw new Error('no kernel');
+    const job = buildJob();
+    const files: Record<string, Uint8Array> = {};
+    for (const name of form.inputNames) {
+      const chosen = inputs[name];
+      if (chosen) files[name] = new Uint8Array(await chosen.blob.arrayBuffer());
+    }
+    return runFirstShard({ kernel: form.name, params: job.params, inputs: files });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} aria-describedby="job-form-intro" className="flex flex-col gap-6">
+      <p id="job-form-intro" className="sr-only">
+        Fields are generated from the chosen kernel; the server checks everything and names the field to fix.
+      </p>
+
+      <div className={cardClass}>
+        <fieldset id="kernel" tabIndex={-1}>
+          <legend className="text-lg font-semibold">Kernel</legend>
+          <p className={helpClass}>
+            What the volunteers compute. Each kernel verifies its results its own way.
+          </p>
+          <div className="mt-3 grid gap-3 sm:grid-cols-2">
+            {kernels.map((k) => {
+              const checked = k.name === form.name;
+              return (
+                <label
+                  key={k.name}
+                  className={`flex cursor-pointer gap-3 rounded-lg border p-3 text-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-emerald-500 ${
+                    checked
+                      ? 'border-emerald-500 bg-emerald-50/60 dark:border-emerald-500 dark:bg-emerald-950/30'
+                      : 'border-slate-200 hover:border-slate-300 dark:border-slate-700 dark:hover:border-slate-600'
+                  }`}
+                >
+                  <input
+                    type="radio"
+                    name="kernel"
+                    value={k.name}
+                    checked={checked}
+                    onChange={() => {
+                      setKernelName(k.name);
+                      setErrors({});
+                      setFormError(null);
+                    }}
+                    className="mt-0.5 size-4 accent-emerald-600"
+                  />
+                  <span className="flex min-w-0 flex-col gap-0.5">
+                    <span className="flex items-center gap-2 font-mono font-semibold">
+                      {k.name}
+                      <span className="rounded bg-slate-100 px-1.5 py-px font-sans text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                        {k.requiresWebGPU ? 'GPU' : 'GPU or CPU'}
+                      </span>
+                    </span>
+                    <span className="text-slate-600 dark:text-slate-400">{k.description}</span>
+                  </span>
+                </label>
+              );
+            })}
+          </div>
+          {errors.kernel ? <p className={errorClass}>{errors.kernel}</p> : null}
+        </fieldset>
+      </div>
+
+      <div className={cardClass}>
+        <label htmlFor="title" className={labelClass}>
+          Title <span className="text-xs font-normal text-slate-500 dark:text-slate-400">(optional)</span>
+        </label>
+        <input
+          id="title"
+          type="text"
+          maxLength={200}
+          value={title}
+          onChange={(event) => {
+            setTitle(event.target.value);
+            clearError('title');
+          }}
+          placeholder={`My ${form.name} job`}
+          aria-invalid={errors.title ? true : undefined}
+          aria-describedby={errors.title ? 'title-error' : undefined}
+          className={`mt-1 ${inputClass} ${inputBorder(Boolean(errors.title))}`}
+        />
+        {errors.title ? (
+          <p id="title-error" className={errorClass}>
+            {errors.title}
+          </p>
+        ) : null}
+      </div>
+
+      <div className={cardClass}>
+        <fieldset id="params" tabIndex={-1} aria-describedby="params-help">
+          <legend className="text-lg font-semibold">Parameters</legend>
+          <p id="params-help" className={helpClass}>
+            From the <span className="font-mono">{form.name}</span> kernel’s parameter schema.
+          </p>
+          {errors.params ? <p className={errorClass}>{errors.params}</p> : null}
+          <div className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-3">
+            {fields.map((field) => (
+              <ParamField
+                key={`${form.name}.${field.name}`}
+                field={field}
+                value={values[field.name]}
+                error={errors[`param-${field.name}`]}
+                onChange={(value) => setValue(field.name, value)}
+              />
+            ))}
+            {codeField ? (
+              <WgslDryRun
+                code={typeof values[codeField.name] === 'string' ? (values[codeField.name] as string) : ''}
+                runShard={dryRunShard}
+              />
+            ) : null}
+          </div>
+        </fieldset>
+      </div>
+
+      {form.inputNames.length > 0 ? (
+        <div className={cardClass}>
+          <fieldset id="inputs" tabIndex={-1}>
+            <legend className="text-lg font-semibold">Inputs</legend>
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p className={helpClass}>
+                {form.demoInputShapes
+                  ? 'Upload your arrays, or generate random ones to try it out.'
+                  : 'Upload the file the kernel reads (see its description above).'}
+              </p>
+              {form.demoInputShapes ? (
+                <button type="button" onClick={applyDemo} className={buttonSecondary}>
+                  Use demo matrices
+                </button>
+              ) : null}
+            </div>
+            {errors.inputs ? <p className={errorClass}>{errors.inputs}</p> : null}
+            <div className="mt-4 grid gap-4 sm:grid-cols-2">
+              {form.inputNames.map((name) => (
+                <InputUpload
+                  key={`${form.name}.${name}`}
+                  name={name}
+                  matrix={form.demoInputShapes !== null}
+                  optional={form.optionalInputNames.includes(name)}
+                  chosen={inputs[name]}
+                  error={errors[`input-${name}`]}
+                  onChoose={(file) => void chooseFile(name, file)}
+                />
+              ))}
+            </div>
+          </fieldset>
+        </div>
+      ) : null}
+
+      <div className={cardClass}>
+        <fieldset>
+          <legend className="text-lg font-semibold">Replication</legend>
+          <p className={helpClass}>
+            How many volunteers must agree on each shard.{' '}
+            {form.defaultReplicationMin === 1
+              ? 'This kernel proves a single result correct, so one is enough.'
+              : 'This kernel needs agreeing replicas to trust a result.'}
+          </p>
+          <div className="mt-4 grid gap-4 sm:grid-cols-2">
+            {(['min', 'max'] as const).map((which) => {
+              const id = `replication-${which}`;
+              const error = errors[id];
+              return (
+                <div key={which}>
+                  <label htmlFor={id} className={labelClass}>
+                    {which === 'min' ? 'Agreeing results needed' : 'Most results per shard'}
+                    <span className="ml-1.5 font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
+                      {which}
+                    </span>
+                  </label>
+                  <input
+                    id={id}
+                    type="number"
+                    inputMode="numeric"
+                    step={1}
+                    min={1}
+                    max={which === 'min' ? 10 : 20}
+                    value={replication[which]}
+                    onChange={(event) => {
+                      const text = event.target.value;
+                      setReplicationByKernel((all) => ({
+                        ...all,
+                        [form.name]: { ...replication, [which]: text },
+                      }));
+                      clearError(id);
+                    }}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}
+                    className={`mt-1 ${inputClass} ${inputBorder(Boolean(error))} tabular-nums`}
+                  />
+                  <p id={`${id}-help`} className={helpClass}>
+                    {which === 'min'
+                      ? 'whole number, 1–10'
+                      : 'whole number, min–20; a shard with this many results and no agreement fails the job'}
+                  </p>
+                  {error ? (
+                    <p id={`${id}-error`} className={errorClass}>
+                      {error}
+                    </p>
+                  ) : null}
+                </div>
+              );
+            })}
+          </div>
+        </fieldset>
+      </div>
+
+      <div className="flex flex-col gap-3">
+        {formError ? (
+          <div
+            ref={formErrorRef}
+            id="form-error"
+            tabIndex={-1}
+            className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-300"
+          >
+            <p className="font-semibold">The job was not submitted.</p>
+            <p className="mt-1">{formError}</p>
+          </div>
+        ) : null}
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="submit" disabled={submitting} className={buttonPrimary}>
+            {submitting ? 'Submitting…' : 'Submit job'}
+          </button>
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            Submitting creates an anonymous identity in this browser; only it can cancel the job.
+          </p>
+        </div>
+        <div role="status" aria-live="assertive" aria-atomic="true" className="sr-only">
+          {announcement}
+        </div>
+      </div>
+    </form>
+  );
+}
