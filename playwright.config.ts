@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
+// Specs import the kernels, which import their WGSL as text: teach Node (runner and workers) that.
+import './scripts/register-wgsl.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 // One operator token for the e2e server and the specs (workers inherit the runner's environment).

@@ -1,4 +1,3 @@
-import { register } from 'node:module';
 import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, expect, test } from '@playwright/test';
 import {
@@ -12,19 +11,8 @@ import {
 } from 'viem';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '../lib/chain/generated/contracts';
 import { writeNpy } from '../lib/kernels/npy';
+import { getKernel } from '../lib/kernels/registry';
 import { anvilKey1, installTestWallet, testWalletInfo } from './fixtures/test-wallet';
-
-// The kernels import their WGSL as text (Turbopack's `raw` rule in the app, a plugin in Vitest);
-// Playwright's loader has neither, so teach Node to load `*.wgsl` as a string module before the
-// kernel registry is imported (dynamically, below).
-register(
-  `data:text/javascript,${encodeURIComponent(`export async function load(url, context, next) {
-  if (!url.endsWith('.wgsl')) return next(url, context);
-  const { readFile } = await import('node:fs/promises');
-  const source = await readFile(new URL(url), 'utf8');
-  return { format: 'module', source: 'export default ' + JSON.stringify(source) + ';', shortCircuit: true };
-}`)}`,
-);
 
 /** The operator token: the webServer is started with it (playwright.config.ts). */
 const adminToken = process.env.E2E_ADMIN_TOKEN ?? process.env.ADMIN_TOKEN;
@@ -41,7 +29,6 @@ const cycle = (units: bigint) => `${formatUnits(units, 18)} CYCLE`;
  * earns this credit instead of this simulation.
  */
 async function earnCredit(request: APIRequestContext, volunteerToken: string): Promise<bigint> {
-  const { getKernel } = await import('../lib/kernels/registry');
   const submitter = await (await request.post('/api/v1/volunteers', { data: {} })).json();
   const [m, n, k] = [32, 16, 8];
   const a = new Float32Array(m * k).map((_, i) => ((i * 7) % 13) - 6);
