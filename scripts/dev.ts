@@ -12,6 +12,13 @@ import { env } from '../lib/env';
  * Flags: `--start` serves the production build (`next build` first if there is none), `--port N`,
  * `--no-chain` skips the local chain (benchmarks of the coordinator alone).
  */
+/** Every process this script started; stopped together, also when start-up fails half way. */
+const children: ChildProcess[] = [];
+
+function stopAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const production = args.includes('--start');
@@ -21,16 +28,12 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(settings.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
-  const children: ChildProcess[] = [];
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(settings.PORT) };
   if (!settings.ADMIN_TOKEN) {
     childEnv.ADMIN_TOKEN = randomBytes(24).toString('base64url');
     console.log(`admin token (for POST /api/v1/epochs): ${childEnv.ADMIN_TOKEN}`);
   }
 
-  const stopAll = () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  };
   process.on('SIGINT', () => {
     stopAll();
     process.exit(130);
@@ -91,5 +94,6 @@ function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Prom
 
 main().catch((error) => {
   console.error(error);
+  stopAll();
   process.exit(1);
 });
