@@ -155,7 +155,7 @@ export default async function LeaderboardPage() {
                     <th scope="col" className={`${th} text-right`}>
                       Credit
                     </th>
-                    <th scope="col" className={`${th} text-right`}>
+                    <th scope="col" className={`${th} hidden text-right sm:table-cell`}>
                       Volunteers
                     </th>
                   </tr>
@@ -172,7 +172,9 @@ export default async function LeaderboardPage() {
                       <td className={`${td} text-right font-semibold tabular-nums`}>
                         {formatCredit(s.credit)}
                       </td>
-                      <td className={`${td} text-right tabular-nums text-slate-600 dark:text-slate-400`}>
+                      <td
+                        className={`${td} hidden text-right tabular-nums text-slate-600 sm:table-cell dark:text-slate-400`}
+                      >
                         {s.volunteers.toLocaleString('en-US')}
                       </td>
                     </tr>
