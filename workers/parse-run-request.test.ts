@@ -27,6 +27,23 @@ describe('parseRunRequest', () => {
     expect(hs.shard.params).toMatchObject({ prefix: 'abcd' });
   });
 
+  it('accepts the inputs each kernel’s shards carry, which may differ from the job’s inputs', async () => {
+    const { customWgsl } = await import('@/lib/kernels/custom-wgsl');
+    const [shard] = customWgsl.split({
+      params: customWgsl.paramsSchema.parse({
+        code: customWgsl.wgsl,
+        workgroups: [1, 1, 1],
+        outputBytes: 16,
+      }),
+      inputs: {},
+    });
+    const parsed = parseRunRequest({ kernel: 'wgsl', params: shard!.params, inputs: shard!.inputs });
+    expect(Object.keys(parsed.shard.inputs).sort()).toEqual(['code', 'input']);
+    expect(
+      failure({ kernel: 'wgsl', params: shard!.params, inputs: { input: new Uint8Array(4) } }).message,
+    ).toMatch(/missing code/);
+  });
+
   it('refuses an unknown kernel, naming the ones there are', () => {
     expect(failure({ kernel: 'toString', params: {}, inputs: {} })).toEqual({
       name: 'InvalidShardError',

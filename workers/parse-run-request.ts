@@ -15,7 +15,7 @@ const runRequestSchema = z.object({
  * Checks a run request the way the coordinator checks an upload: a lease is untrusted input to
  * the worker too (a compromised or buggy coordinator, a tampered blob cache). The kernel must
  * exist, its params must pass the kernel's `shardParamsSchema`, and the inputs must be exactly the
- * ones the kernel names. Sizes against params are checked by the kernel's `dispatch`/`reference`.
+ * ones its shards carry (`shardInputNames`). Sizes against params are checked by the kernel's `dispatch`/`reference`.
  */
 export function parseRunRequest(request: unknown): { kernel: AnyKernel; shard: ShardSpec<unknown> } {
   const parsed = runRequestSchema.safeParse(request);
@@ -33,11 +33,12 @@ export function parseRunRequest(request: unknown): { kernel: AnyKernel; shard: S
   if (!shardParams.success) {
     throw new InvalidShardError(`${name} shard params are invalid: ${formatIssues(shardParams.error)}`);
   }
-  const missing = kernel.inputNames.filter((input) => !Object.hasOwn(inputs, input));
-  const unexpected = Object.keys(inputs).filter((input) => !kernel.inputNames.includes(input));
+  const expected = kernel.shardInputNames;
+  const missing = expected.filter((input) => !Object.hasOwn(inputs, input));
+  const unexpected = Object.keys(inputs).filter((input) => !expected.includes(input));
   if (missing.length > 0 || unexpected.length > 0) {
     throw new InvalidShardError(
-      `${name} takes inputs [${kernel.inputNames.join(', ')}]` +
+      `${name} shards take inputs [${expected.join(', ')}]` +
         (missing.length > 0 ? `; missing ${missing.join(', ')}` : '') +
         (unexpected.length > 0 ? `; unexpected ${unexpected.join(', ')}` : ''),
     );

@@ -37,6 +37,7 @@ export const customWgsl: Kernel<WgslJobParams, WgslShardParams> = {
   paramsSchema: wgslJobParamsSchema,
   shardParamsSchema: wgslShardParamsSchema,
   inputNames: ['input'],
+  shardInputNames: ['code', 'input'],
   optionalInputNames: ['input'],
   requiresWebGPU: true,
 

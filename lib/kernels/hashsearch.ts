@@ -64,6 +64,7 @@ export const hashsearch: Kernel<HashsearchJobParams, HashsearchShardParams> = {
   paramsSchema: hashsearchJobParamsSchema,
   shardParamsSchema: hashsearchShardParamsSchema,
   inputNames: [],
+  shardInputNames: [],
   requiresWebGPU: false,
 
   split(job) {

@@ -83,6 +83,8 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   readonly shardParamsSchema: z.ZodType<ShardParams>;
   /** The job input files this kernel needs (e.g. `['a', 'b']`); none for `hashsearch`. */
   readonly inputNames: readonly string[];
+  /** The inputs every shard carries in its lease (e.g. `a`, `b` blocks; `wgsl`'s `code` and `input`). */
+  readonly shardInputNames: readonly string[];
   /** Inputs from `inputNames` a job may leave out (e.g. `wgsl`'s `input`); the rest are required. */
   readonly optionalInputNames?: readonly string[];
   /** False when a worker without WebGPU can run it through `reference` (the CPU fallback). */

@@ -33,6 +33,7 @@ export const mandelbrot: Kernel<MandelbrotJobParams, MandelbrotShardParams> = {
   paramsSchema: mandelbrotJobParamsSchema,
   shardParamsSchema: mandelbrotShardParamsSchema,
   inputNames: [],
+  shardInputNames: [],
   requiresWebGPU: false,
 
   split(job) {

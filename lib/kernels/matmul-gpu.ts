@@ -46,6 +46,7 @@ export const MATMUL_REGISTER_PREFERRED: readonly AdapterMatch[] = [
   { vendor: 'mesa', architecture: 'llvmpipe' },
 ];
 
+/** Whether `adapter` fits the pattern `match` (the rows of `MATMUL_REGISTER_PREFERRED`). */
 export function adapterMatches(adapter: AdapterProfile, match: AdapterMatch): boolean {
   const same = (a: string, b: string | undefined) => b === undefined || a.toLowerCase() === b.toLowerCase();
   return (

@@ -92,6 +92,7 @@ export const matmul: Kernel<MatmulJobParams, MatmulShardParams> = {
   paramsSchema: matmulJobParamsSchema,
   shardParamsSchema: matmulShardParamsSchema,
   inputNames: ['a', 'b'],
+  shardInputNames: ['a', 'b'],
   requiresWebGPU: false,
 
   split(job) {

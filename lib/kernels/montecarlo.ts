@@ -51,6 +51,7 @@ export const montecarlo: Kernel<MontecarloJobParams, MontecarloShardParams> = {
   paramsSchema: montecarloJobParamsSchema,
   shardParamsSchema: montecarloShardParamsSchema,
   inputNames: [],
+  shardInputNames: [],
   requiresWebGPU: false,
 
   split(job) {
