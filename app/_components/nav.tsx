@@ -22,6 +22,8 @@ function isCurrent(pathname: string, href: string): boolean {
  */
 export function SiteNav() {
   const pathname = usePathname() ?? '/';
+  // The widget's card (/embed) lives in an iframe on other sites: no site header there.
+  if (pathname === '/embed' || pathname.startsWith('/embed/')) return null;
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">

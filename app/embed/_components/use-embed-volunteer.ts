@@ -1,0 +1,120 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { VolunteerMe } from '@/lib/protocol/volunteers';
+import type { ComputeWorkerApi } from '@/workers/compute-api';
+import { type ComputeWorkerHandle, createComputeWorker } from '@/workers/create-compute-worker';
+import { reportToHost } from '@/workers/embed-reporter';
+import { VolunteerClient, type VolunteerErrorEvent, type VolunteerState } from '@/workers/volunteer-client';
+import type { PauseReason } from '@/workers/volunteer-conditions';
+import type { Throughput } from '@/workers/volunteer-throughput';
+import { DUTY_STORAGE_KEY } from '../../_components/donate/use-volunteer';
+
+export interface EmbedView {
+  state: VolunteerState;
+  pauseReason: PauseReason | null;
+  shardsDone: number;
+  throughput: Throughput | null;
+  credit: VolunteerMe | null;
+  lastError: VolunteerErrorEvent | null;
+  noWork: boolean;
+  dutyPercent: number;
+  cpuFallback: boolean;
+  /** The client exists (the page hydrated): before this a click would be lost. */
+  ready: boolean;
+}
+
+const initialView: EmbedView = {
+  state: 'idle',
+  pauseReason: null,
+  shardsDone: 0,
+  throughput: null,
+  credit: null,
+  lastError: null,
+  noWork: false,
+  dutyPercent: 100,
+  cpuFallback: false,
+  ready: false,
+};
+
+/** The throttle chosen on HOST before (the donate page and the widget share it), 10–100 %. */
+function storedDutyPercent(): number {
+  try {
+    const value = Number(localStorage.getItem(DUTY_STORAGE_KEY));
+    if (Number.isFinite(value) && value >= 10 && value <= 100) return Math.round(value / 5) * 5;
+  } catch {
+    // storage blocked (a third-party frame in a strict browser): use the default
+  }
+  return 100;
+}
+
+/**
+ * The widget card's binding to a `VolunteerClient` for `site` (its identity is stored per site, and
+ * registration names the site, so credit is attributed to it), with its events reported to the host
+ * page through `post` (null: report nothing). As on the donate page, nothing is registered, leased
+ * or computed, and no worker exists, before `start()` — the Donate click inside this frame.
+ */
+export function useEmbedVolunteer(site: string, post: ((message: unknown) => void) | null) {
+  const clientRef = useRef<VolunteerClient | null>(null);
+  const [view, setView] = useState<EmbedView>(initialView);
+
+  useEffect(() => {
+    const dutyPercent = storedDutyPercent();
+    const workers = new Map<ComputeWorkerApi, ComputeWorkerHandle>();
+    const client = new VolunteerClient({
+      site,
+      createCompute: () => {
+        const handle = createComputeWorker();
+        workers.set(handle.api, handle);
+        return handle.api;
+      },
+      releaseCompute: (api) => {
+        workers.get(api)?.terminate();
+        workers.delete(api);
+      },
+      duty: dutyPercent / 100,
+    });
+    clientRef.current = client;
+    const unsubscribe = [
+      client.on('state', ({ state, pauseReason }) =>
+        setView((v) => ({ ...v, state, pauseReason, ...(state === 'starting' ? { lastError: null } : {}) })),
+      ),
+      client.on('adapter', (adapter) => setView((v) => ({ ...v, cpuFallback: adapter.mode === 'cpu' }))),
+      client.on('shard', () => setView((v) => ({ ...v, shardsDone: client.shardsDone, noWork: false }))),
+      client.on('throughput', (throughput) => setView((v) => ({ ...v, throughput }))),
+      client.on('credit', (credit) => setView((v) => ({ ...v, credit }))),
+      client.on('noWork', () => setView((v) => ({ ...v, noWork: true }))),
+      client.on('error', (lastError) => setView((v) => ({ ...v, lastError }))),
+      ...(post ? [reportToHost(client, { site, post })] : []),
+    ];
+    setView((v) => ({ ...v, dutyPercent, ready: true }));
+    // A returning visitor's credit for this site (a read: no registration, no lease).
+    void client.refreshCredit();
+    return () => {
+      for (const off of unsubscribe) off();
+      void client.stop();
+      clientRef.current = null;
+    };
+  }, [site, post]);
+
+  const start = useCallback(() => {
+    setView((v) => ({ ...v, noWork: false }));
+    void clientRef.current?.start();
+  }, []);
+
+  const stop = useCallback(() => {
+    void clientRef.current?.stop();
+  }, []);
+
+  const setDutyPercent = useCallback((percent: number) => {
+    clientRef.current?.setDuty(percent / 100);
+    setView((v) => ({ ...v, dutyPercent: percent }));
+    try {
+      localStorage.setItem(DUTY_STORAGE_KEY, String(percent));
+    } catch {
+      // storage blocked: the setting lasts for this visit
+    }
+  }, []);
+
+  return { view, start, stop, setDutyPercent };
+}
