@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { type APIRequestContext, expect, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import {
   type Address,
   BaseError,
@@ -11,7 +11,6 @@ import {
 } from 'viem';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '../lib/chain/generated/contracts';
 import { writeNpy } from '../lib/kernels/npy';
-import { getKernel } from '../lib/kernels/registry';
 import { anvilKey1, installTestWallet, testWalletInfo } from './fixtures/test-wallet';
 
 /** The operator token: the webServer is started with it (playwright.config.ts). */
@@ -20,20 +19,17 @@ const adminToken = process.env.E2E_ADMIN_TOKEN ?? process.env.ADMIN_TOKEN;
 const cycle = (units: bigint) => `${formatUnits(units, 18)} CYCLE`;
 
 /**
- * Earns verified credit as the browser's volunteer over the HTTP API: a submitter posts a small
- * matmul job, and the volunteer (with the browser's own token) leases its shards, computes them with
- * the kernel's CPU reference and submits. Returns the credit in token units at the default rate:
- * 2·rows·cols·k operations per shard = 2·rows·cols·k·10⁻⁶ work units = 2·rows·cols·k·10⁹ token units.
- *
- * TODO(donate page): once the in-browser donation lands in this flow, the page's own WebGPU worker
- * earns this credit instead of this simulation.
+ * Earns verified credit the way a volunteer does: a submitter posts a small matmul job through the
+ * API, and this browser donates on `/` — the page's own compute worker (WebGPU on SwiftShader here)
+ * leases, computes and submits under the identity the rewards page signed in with — until the job
+ * is completed; then Stop.
  */
-async function earnCredit(request: APIRequestContext, volunteerToken: string): Promise<bigint> {
+async function donateUntilDone(page: Page, request: APIRequestContext): Promise<void> {
   const submitter = await (await request.post('/api/v1/volunteers', { data: {} })).json();
   const [m, n, k] = [32, 16, 8];
   const a = new Float32Array(m * k).map((_, i) => ((i * 7) % 13) - 6);
   const b = new Float32Array(k * n).map((_, i) => ((i * 5) % 11) - 5);
-  const job = await request.post('/api/v1/jobs', {
+  const created = await request.post('/api/v1/jobs', {
     headers: { authorization: `Bearer ${submitter.token}` },
     data: {
       kernel: 'matmul',
@@ -45,39 +41,17 @@ async function earnCredit(request: APIRequestContext, volunteerToken: string): P
       title: 'e2e rewards',
     },
   });
-  expect(job.status(), await job.text()).toBe(201);
+  expect(created.status(), await created.text()).toBe(201);
+  const { jobId } = await created.json();
 
-  const leased = await request.post('/api/v1/leases', {
-    headers: { authorization: `Bearer ${volunteerToken}` },
-    data: { max: 2, webgpu: false, kernels: ['matmul'] },
-  });
-  expect(leased.status()).toBe(200);
-  const { leases } = (await leased.json()) as {
-    leases: { leaseId: string; kernel: string; params: any; inputs: { name: string; url: string }[] }[];
-  };
-  expect(leases.length).toBe(2);
-  let earned = 0n;
-  const multipart: Record<string, { name: string; mimeType: string; buffer: Buffer }> = {};
-  for (const lease of leases) {
-    const inputs: Record<string, Uint8Array> = {};
-    for (const input of lease.inputs)
-      inputs[input.name] = new Uint8Array(await (await request.get(input.url)).body());
-    const bytes = getKernel(lease.kernel)!.reference({ params: lease.params, inputs });
-    multipart[lease.leaseId] = {
-      name: `${lease.leaseId}.bin`,
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.from(bytes),
-    };
-    const { rows, cols, k: depth } = lease.params as { rows: number; cols: number; k: number };
-    earned += 2n * BigInt(rows * cols * depth) * 10n ** 9n;
-  }
-  const submitted = await request.post('/api/v1/results', {
-    headers: { authorization: `Bearer ${volunteerToken}` },
-    multipart,
-  });
-  expect(submitted.status()).toBe(200);
-  for (const result of (await submitted.json()).results) expect(result.status).toBe('valid');
-  return earned;
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Donate' }).click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/jobs/${jobId}`)).json()).status, { timeout: 90_000 })
+    .toBe('completed');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('button', { name: 'Donate' })).toBeVisible();
 }
 
 test('a volunteer links an injected wallet and claims exactly its credit, once', async ({
@@ -129,7 +103,12 @@ test('a volunteer links an injected wallet and claims exactly its credit, once',
   ).json();
   expect(me.address).toBe(wallet.address.toLowerCase());
 
-  const earned = await earnCredit(request, identity.token);
+  await donateUntilDone(page, request);
+  const credited = await (
+    await request.get('/api/v1/volunteers/me', { headers: { authorization: `Bearer ${identity.token}` } })
+  ).json();
+  expect(credited.shardsDone).toBeGreaterThanOrEqual(2);
+  expect(credited.credit.verified).toBeGreaterThan(0);
 
   // The operator closes an epoch: the coordinator publishes the root on anvil.
   const closed = await request.post('/api/v1/epochs', { headers: { authorization: `Bearer ${adminToken}` } });
@@ -138,10 +117,15 @@ test('a volunteer links an injected wallet and claims exactly its credit, once',
   // `unchanged` only if the server's own epoch timer published this very credit a moment earlier.
   expect(['published', 'unchanged']).toContain(epoch.status);
   const rewards = await (await request.get(`/api/v1/rewards/${wallet.address}`)).json();
-  expect(rewards).toMatchObject({ epoch: epoch.epoch, cumulative: String(earned), claimed: '0' });
+  expect(rewards).toMatchObject({ epoch: epoch.epoch, claimed: '0' });
+  // The cumulative amount is this volunteer's verified credit at the documented rate
+  // (1 work unit = 10^15 token units, rounded down).
+  const earned = BigInt(rewards.cumulative);
+  expect(Number(earned) / 1e15).toBeCloseTo(credited.credit.verified, 9);
+  expect(earned).toBeGreaterThan(0n);
 
-  // Reload: the wallet reconnects by itself, and the page shows the new epoch.
-  await page.reload();
+  // Back on /rewards: the wallet reconnects by itself, and the page shows the new epoch.
+  await page.goto('/rewards');
   await expect(page.getByTestId('connected-address')).toHaveText(wallet.address);
   await expect(page.getByTestId('claimable')).toHaveText(cycle(earned));
   await expect(page.getByTestId('claimed')).toHaveText(cycle(0n));

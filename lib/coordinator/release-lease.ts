@@ -3,9 +3,6 @@ import { type Db, queryRows } from '../db/client';
 import { ApiError } from '../errors';
 import { clock } from './clock';
 
-/** Error reports after which a shard is judged poison and fails its job (at least this many). */
-export const minErrorReportsToFail = 3;
-
 export interface ReleaseOutcome {
   leaseId: string;
   state: 'released' | 'failed' | 'completed' | 'cancelled';
@@ -15,8 +12,9 @@ export interface ReleaseOutcome {
  * Hands a lease back before its deadline, so the shard is offered again at once instead of after
  * LEASE_SECONDS (a volunteer pressed Stop with work prefetched). With `error`, the volunteer
  * reports that computing the shard failed (a compile error, a lost device, a watchdog timeout):
- * the report counts against the shard, and a shard that fails for `max(3, replication.max)`
- * volunteers fails its job visibly — so a poison kernel ends instead of circulating forever.
+ * the report counts against the shard, and a shard that fails for `replication.max` volunteers
+ * (as many as could ever have computed it) fails its job visibly — so a poison kernel ends instead of
+ * circulating forever.
  * Idempotent: releasing a lease that is no longer active answers its current state.
  */
 export async function releaseLease(
@@ -50,8 +48,7 @@ export async function releaseLease(
     }
     await tx.execute(sql`UPDATE leases SET state = 'failed' WHERE id = ${leaseId}::uuid`);
     const reports = row.error_reports + 1;
-    const limit = Math.max(minErrorReportsToFail, row.max_results);
-    const fails = row.status === 'pending' && reports >= limit;
+    const fails = row.status === 'pending' && reports >= row.max_results;
     await tx.execute(sql`
       UPDATE shards SET error_reports = ${reports}, status = ${fails ? 'failed' : row.status}
       WHERE id = ${row.shard_id}::uuid`);
