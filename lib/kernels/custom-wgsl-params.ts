@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInteger } from './bounded-integer';
 import { checkWgslAbi, WGSL_MAX_INVOCATIONS, WGSL_MAX_WORKGROUP_SIZE } from './custom-wgsl-abi';
 
 /** Shader source, in UTF-8 bytes. */
@@ -15,19 +16,8 @@ export const WGSL_MAX_TOTAL_OUTPUT_BYTES = 64 * 1024 * 1024;
 export const WGSL_MAX_INPUT_BYTES = 64 * 1024 * 1024;
 export const WGSL_MAX_SHARDS = 1024;
 
-function integer(name: string, min: number, max: number) {
-  return z
-    .int({
-      error: (issue) =>
-        issue.input === undefined
-          ? `${name} is required`
-          : `${name} must be a whole number, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`,
-    })
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`);
-}
-
-const workgroupCount = (axis: string) => integer(`workgroups ${axis}`, 1, WGSL_MAX_WORKGROUPS_PER_DIMENSION);
+const workgroupCount = (axis: string) =>
+  boundedInteger(`workgroups ${axis}`, 1, WGSL_MAX_WORKGROUPS_PER_DIMENSION);
 
 const workgroups = z
   .tuple([workgroupCount('x'), workgroupCount('y'), workgroupCount('z')], {
@@ -38,7 +28,7 @@ const workgroups = z
     `workgroups x·y·z must be at most ${WGSL_MAX_WORKGROUPS} (2^20) per dispatch: use more shards`,
   );
 
-const outputBytes = integer('outputBytes', 4, WGSL_MAX_OUTPUT_BYTES).refine(
+const outputBytes = boundedInteger('outputBytes', 4, WGSL_MAX_OUTPUT_BYTES).refine(
   (bytes) => bytes % 4 === 0,
   'outputBytes must be a multiple of 4 (the output is array<u32>)',
 );
@@ -81,7 +71,7 @@ export const wgslJobParamsSchema = z
         }),
       workgroups,
       outputBytes,
-      shards: integer('shards', 1, WGSL_MAX_SHARDS).default(1),
+      shards: boundedInteger('shards', 1, WGSL_MAX_SHARDS).default(1),
       comparison: wgslComparisonSchema.default('exact'),
     },
     {
@@ -111,15 +101,15 @@ export type WgslJobParams = z.infer<typeof wgslJobParamsSchema>;
  */
 export const wgslShardParamsSchema = z
   .strictObject({
-    shardIndex: integer('shardIndex', 0, WGSL_MAX_SHARDS - 1),
-    shardCount: integer('shardCount', 1, WGSL_MAX_SHARDS),
+    shardIndex: boundedInteger('shardIndex', 0, WGSL_MAX_SHARDS - 1),
+    shardCount: boundedInteger('shardCount', 1, WGSL_MAX_SHARDS),
     workgroups,
     workgroupSize: z.tuple([
-      integer('workgroupSize x', 1, WGSL_MAX_WORKGROUP_SIZE[0]),
-      integer('workgroupSize y', 1, WGSL_MAX_WORKGROUP_SIZE[1]),
-      integer('workgroupSize z', 1, WGSL_MAX_WORKGROUP_SIZE[2]),
+      boundedInteger('workgroupSize x', 1, WGSL_MAX_WORKGROUP_SIZE[0]),
+      boundedInteger('workgroupSize y', 1, WGSL_MAX_WORKGROUP_SIZE[1]),
+      boundedInteger('workgroupSize z', 1, WGSL_MAX_WORKGROUP_SIZE[2]),
     ]),
-    inputBytes: integer('inputBytes', 0, WGSL_MAX_INPUT_BYTES),
+    inputBytes: boundedInteger('inputBytes', 0, WGSL_MAX_INPUT_BYTES),
     outputBytes,
     comparison: wgslComparisonSchema,
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInteger } from './bounded-integer';
 
 /** Image edge, in pixels. */
 export const MANDELBROT_MAX_EDGE = 8192;
@@ -26,18 +27,6 @@ export function f32Ulp(x: number): number {
   return 2 ** (Math.floor(Math.log2(magnitude)) - 23);
 }
 
-function integer(name: string, min: number, max: number, hint = '') {
-  return z
-    .int({
-      error: (issue) =>
-        issue.input === undefined
-          ? `${name} is required`
-          : `${name} must be a whole number, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`,
-    })
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}${hint}`);
-}
-
 function real(name: string, min: number, max: number, what: string) {
   return z
     .number({
@@ -49,8 +38,8 @@ function real(name: string, min: number, max: number, what: string) {
 }
 
 const view = {
-  width: integer('width', 1, MANDELBROT_MAX_EDGE),
-  height: integer('height', 1, MANDELBROT_MAX_EDGE),
+  width: boundedInteger('width', 1, MANDELBROT_MAX_EDGE),
+  height: boundedInteger('height', 1, MANDELBROT_MAX_EDGE),
   centerX: real('centerX', -MANDELBROT_MAX_CENTER, MANDELBROT_MAX_CENTER, 'real part of the image centre'),
   centerY: real(
     'centerY',
@@ -70,7 +59,7 @@ const view = {
       MANDELBROT_MAX_SCALE,
       `scale must be at most ${MANDELBROT_MAX_SCALE} (width of the view in complex units)`,
     ),
-  maxIter: integer('maxIter', 1, MANDELBROT_MAX_ITER),
+  maxIter: boundedInteger('maxIter', 1, MANDELBROT_MAX_ITER),
 };
 
 type View = { [K in keyof typeof view]: number };
@@ -107,7 +96,7 @@ function checkView(params: View, ctx: z.RefinementCtx): void {
 /** Job params: the view (centre, width in complex units), image size, iteration cap, tile edge. */
 export const mandelbrotJobParamsSchema = z
   .strictObject(
-    { ...view, tileSize: integer('tileSize', MANDELBROT_MIN_TILE, MANDELBROT_MAX_TILE).optional() },
+    { ...view, tileSize: boundedInteger('tileSize', MANDELBROT_MIN_TILE, MANDELBROT_MAX_TILE).optional() },
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
@@ -136,11 +125,15 @@ export function mandelbrotTileSize(params: Pick<MandelbrotJobParams, 'maxIter' |
 export const mandelbrotShardParamsSchema = z
   .strictObject({
     ...view,
-    x0: integer('x0', 0, MANDELBROT_MAX_EDGE - 1),
-    y0: integer('y0', 0, MANDELBROT_MAX_EDGE - 1),
-    w: integer('w', 1, MANDELBROT_MAX_TILE),
-    h: integer('h', 1, MANDELBROT_MAX_TILE),
-    estimatedIterations: integer('estimatedIterations', 1, MANDELBROT_MAX_TILE ** 2 * MANDELBROT_MAX_ITER),
+    x0: boundedInteger('x0', 0, MANDELBROT_MAX_EDGE - 1),
+    y0: boundedInteger('y0', 0, MANDELBROT_MAX_EDGE - 1),
+    w: boundedInteger('w', 1, MANDELBROT_MAX_TILE),
+    h: boundedInteger('h', 1, MANDELBROT_MAX_TILE),
+    estimatedIterations: boundedInteger(
+      'estimatedIterations',
+      1,
+      MANDELBROT_MAX_TILE ** 2 * MANDELBROT_MAX_ITER,
+    ),
   })
   .superRefine((params, ctx) => {
     checkView(params, ctx);

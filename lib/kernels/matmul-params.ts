@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInteger } from './bounded-integer';
 
 /** Outer dimensions m and n; with the element caps below, a default split stays ≤ 4096 shards. */
 export const MATMUL_MAX_OUTER = 16_384;
@@ -20,22 +21,10 @@ export const MATMUL_MAX_SHARDS = 65_536;
  */
 export const MATMUL_DEFAULT_TILE = 64;
 
-function integer(name: string, min: number, max: number, hint = '') {
-  return z
-    .int({
-      error: (issue) =>
-        issue.input === undefined
-          ? `${name} is required`
-          : `${name} must be a whole number, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`,
-    })
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}${hint}`);
-}
-
 const dims = {
-  m: integer('m (rows of A and C)', 1, MATMUL_MAX_OUTER),
-  n: integer('n (columns of B and C)', 1, MATMUL_MAX_OUTER),
-  k: integer(
+  m: boundedInteger('m (rows of A and C)', 1, MATMUL_MAX_OUTER),
+  n: boundedInteger('n (columns of B and C)', 1, MATMUL_MAX_OUTER),
+  k: boundedInteger(
     'k (columns of A, rows of B)',
     1,
     MATMUL_MAX_K,
@@ -64,8 +53,8 @@ export const matmulJobParamsSchema = z
   .strictObject(
     {
       ...dims,
-      tileRows: integer('tileRows', 1, MATMUL_MAX_TILE).optional(),
-      tileCols: integer('tileCols', 1, MATMUL_MAX_TILE).optional(),
+      tileRows: boundedInteger('tileRows', 1, MATMUL_MAX_TILE).optional(),
+      tileCols: boundedInteger('tileCols', 1, MATMUL_MAX_TILE).optional(),
     },
     {
       error: (issue) =>
@@ -104,10 +93,10 @@ export function matmulTileSize(params: Pick<MatmulJobParams, 'm' | 'n' | 'tileRo
 export const matmulShardParamsSchema = z
   .strictObject({
     ...dims,
-    row0: integer('row0', 0, MATMUL_MAX_OUTER - 1),
-    rows: integer('rows', 1, MATMUL_MAX_TILE),
-    col0: integer('col0', 0, MATMUL_MAX_OUTER - 1),
-    cols: integer('cols', 1, MATMUL_MAX_TILE),
+    row0: boundedInteger('row0', 0, MATMUL_MAX_OUTER - 1),
+    rows: boundedInteger('rows', 1, MATMUL_MAX_TILE),
+    col0: boundedInteger('col0', 0, MATMUL_MAX_OUTER - 1),
+    cols: boundedInteger('cols', 1, MATMUL_MAX_TILE),
   })
   .superRefine((params, ctx) => {
     checkElements(params.m, params.n, params.k, ctx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInteger } from './bounded-integer';
 
 /** Paths per job: path indices are u32 Philox counters. */
 export const MONTECARLO_MAX_PATHS = 2 ** 32;
@@ -35,18 +36,6 @@ function real(name: string, what: string, min: number, max: number, exclusiveMin
       ? base.gt(min, `${name} must be greater than ${min} (${what})`)
       : base.min(min, `${name} must be at least ${min} (${what})`)
   ).max(max, `${name} must be at most ${max} (${what})`);
-}
-
-function integer(name: string, min: number, max: number, hint = '') {
-  return z
-    .int({
-      error: (issue) =>
-        issue.input === undefined
-          ? `${name} is required`
-          : `${name} must be a whole number, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}`,
-    })
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}${hint}`);
 }
 
 const market = {
@@ -99,9 +88,9 @@ export const montecarloJobParamsSchema = z
   .strictObject(
     {
       ...market,
-      paths: integer('paths', 1, MONTECARLO_MAX_PATHS, ' (2^32)'),
+      paths: boundedInteger('paths', 1, MONTECARLO_MAX_PATHS, ' (2^32)'),
       seed: seedOfJob,
-      pathsPerShard: integer('pathsPerShard', MONTECARLO_CHUNK_PATHS, MONTECARLO_MAX_SHARD_PATHS)
+      pathsPerShard: boundedInteger('pathsPerShard', MONTECARLO_CHUNK_PATHS, MONTECARLO_MAX_SHARD_PATHS)
         .refine(
           (value) => value % MONTECARLO_CHUNK_PATHS === 0,
           `pathsPerShard must be a multiple of ${MONTECARLO_CHUNK_PATHS} (the paths one workgroup sums)`,
@@ -136,11 +125,11 @@ export const montecarloShardParamsSchema = z
   .strictObject({
     ...market,
     seed: seedOf(decimalU64),
-    pathOffset: integer('pathOffset', 0, MONTECARLO_MAX_PATHS - 1).refine(
+    pathOffset: boundedInteger('pathOffset', 0, MONTECARLO_MAX_PATHS - 1).refine(
       (value) => value % MONTECARLO_CHUNK_PATHS === 0,
       `pathOffset must be a multiple of ${MONTECARLO_CHUNK_PATHS}`,
     ),
-    pathCount: integer('pathCount', 1, MONTECARLO_MAX_SHARD_PATHS),
+    pathCount: boundedInteger('pathCount', 1, MONTECARLO_MAX_SHARD_PATHS),
   })
   .superRefine((params, ctx) => {
     if (params.pathOffset + params.pathCount > MONTECARLO_MAX_PATHS) {
