@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import { createJobMultipartMetaSchema, createJobRequestSchema } from '../protocol/jobs';
 import { zodToApiError } from './api-response';
-import { maxBodyBytes, readBytes } from './read-body';
+import { maxBodyBytes, readBytes, readFormData } from './read-body';
 
 export interface DecodedJobRequest {
   kernel: string;
@@ -56,16 +56,7 @@ export async function decodeJobRequest(request: Request): Promise<DecodedJobRequ
 }
 
 async function decodeMultipart(request: Request, contentType: string): Promise<DecodedJobRequest> {
-  const bytes = await readBytes(request, maxBodyBytes);
-  let form: FormData;
-  try {
-    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new ApiError(
-      'invalid_request',
-      'The multipart body could not be parsed; check its boundary and parts.',
-    );
-  }
+  const form = await readFormData(request, contentType, maxBodyBytes);
   const meta = form.get('job');
   if (typeof meta !== 'string') {
     throw new ApiError(

@@ -66,3 +66,23 @@ export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name:
   if (!parsed.success) throw zodToApiError(parsed.error, name);
   return parsed.data;
 }
+
+/**
+ * Reads a `multipart/form-data` body of at most `limit` bytes (undici's own `formData()` has no
+ * limit); a malformed body is a 400.
+ */
+export async function readFormData(
+  request: Request,
+  contentType: string,
+  limit = maxBodyBytes,
+): Promise<FormData> {
+  const bytes = await readBytes(request, limit);
+  try {
+    return await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new ApiError(
+      'invalid_request',
+      'The multipart body could not be parsed; check its boundary and parts.',
+    );
+  }
+}

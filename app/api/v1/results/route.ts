@@ -5,7 +5,7 @@ import { type ResultSubmission, submitResults } from '@/lib/coordinator/submit-r
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';
-import { readBytes } from '@/lib/http/read-body';
+import { readFormData } from '@/lib/http/read-body';
 import type { BatchResultItem } from '@/lib/protocol/results';
 
 const maxBatchBytes = 64 * 1024 * 1024;
@@ -21,16 +21,7 @@ export const POST = withErrors(async (request) => {
       'Send multipart/form-data with one part per lease: the part name is the leaseId, its body the raw result.',
     );
   }
-  const bytes = await readBytes(request, maxBatchBytes);
-  let form: FormData;
-  try {
-    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new ApiError(
-      'invalid_request',
-      'The multipart body could not be parsed; check its boundary and parts.',
-    );
-  }
+  const form = await readFormData(request, contentType, maxBatchBytes);
   const parts = [...form.entries()];
   if (parts.length === 0)
     throw new ApiError('invalid_request', 'The batch is empty; add one part per lease.');
