@@ -11,7 +11,9 @@ import {SpareCyclesToken} from "./SpareCyclesToken.sol";
 /// tree, leaf = `keccak256(bytes.concat(keccak256(abi.encode(account, cumulative))))`). A claim
 /// pays `cumulative - claimed[account]`, so any valid proof, old or new, can pay an account at most
 /// up to its latest proven total and never twice.
-/// @dev Deploys its own token in the constructor and is its only minter.
+/// @dev Deploys its own token in the constructor and is its only minter. The claimed totals live
+/// in the token, packed with each balance in one slot (see {SpareCyclesToken}), so a first claim
+/// writes one fresh storage slot, not two.
 contract RewardDistributor is AccessControl {
     /// @notice Role allowed to publish new roots (the coordinator's key).
     bytes32 public constant PUBLISHER_ROLE = keccak256("PUBLISHER_ROLE");
@@ -24,9 +26,6 @@ contract RewardDistributor is AccessControl {
 
     /// @notice Epoch of the latest published root; every new root needs a strictly higher one.
     uint256 public epoch;
-
-    /// @notice Cumulative amount already paid to each account.
-    mapping(address account => uint256 amount) public claimed;
 
     /// @notice A new cumulative-credit root became claimable.
     event RootPublished(uint256 indexed epoch, bytes32 root);
@@ -63,25 +62,29 @@ contract RewardDistributor is AccessControl {
         emit RootPublished(newEpoch, root);
     }
 
+    /// @notice Cumulative amount already paid to `account`.
+    /// @dev Kept by the token beside the balance; this view is the distributor's API for it.
+    function claimed(address account) external view returns (uint256 amount) {
+        return token.claimed(account);
+    }
+
     /// @notice Pays `account` what it is owed under the current root: `cumulativeAmount` minus
     /// what it has already been paid. Anyone may submit the claim; the tokens go to `account`.
     /// @param account The credited address (receives the tokens).
     /// @param cumulativeAmount Total credit of `account` in the current tree, in token units.
     /// @param proof Sibling hashes from the leaf up to {merkleRoot}.
     function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof) external {
-        uint256 alreadyClaimed = claimed[account];
+        // Checked before the proof so an old proof reads as "already paid", not as invalid.
+        uint256 alreadyClaimed = token.claimed(account);
         if (cumulativeAmount <= alreadyClaimed) {
             revert NothingToClaim(account, cumulativeAmount, alreadyClaimed);
         }
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
         if (!MerkleProof.verifyCalldata(proof, merkleRoot, leaf)) revert InvalidProof();
 
-        claimed[account] = cumulativeAmount;
-        uint256 amount;
-        unchecked {
-            amount = cumulativeAmount - alreadyClaimed; // cannot underflow: checked above
-        }
+        // The token records the new claimed total and mints the difference in one write, before
+        // any other code could run (it has no hooks), and re-checks the amount itself.
+        uint256 amount = token.mintClaim(account, cumulativeAmount);
         emit Claimed(account, amount, cumulativeAmount);
-        token.mint(account, amount);
     }
 }

@@ -14,11 +14,12 @@ contract EmptyCall {
 
 /// @notice Gas of the calls volunteers and the coordinator pay for, on an 8-account tree (3-hash
 /// proofs), with the token supply already non-zero as it is in production.
-/// Two figures per call, the same in every forge mode: the call's own gas (execution; the budgets
-/// apply to it and fail the suite when passed) and the whole transaction's gas (that plus the
-/// 21,000 base and calldata), which is what a volunteer's wallet pays.
+/// Two figures per call, the same in every forge mode: the call's own gas (execution) and the whole
+/// transaction's gas (that plus the 21,000 base and calldata), which is what a volunteer's wallet
+/// pays; the budgets apply to the transaction gas and fail the suite when passed.
 /// `npx tsx scripts/forge-test.ts --gas` writes them to contracts/snapshots/.
 contract RewardDistributorGasTest is DistributorFixture {
+    /// @dev Transaction gas, as Uniswap's MerkleDistributor test measures its claims (~78k).
     uint256 internal constant FIRST_CLAIM_BUDGET = 78_000;
     uint256 internal constant REPEAT_CLAIM_BUDGET = 55_000;
 
@@ -70,10 +71,10 @@ contract RewardDistributorGasTest is DistributorFixture {
         return abi.encodeCall(distributor.claim, (accounts[i], amounts[i], proof));
     }
 
-    /// @dev Records the last call as `name` (call gas) and `name, transaction` and returns the call
-    /// gas. Transaction gas = call gas + 21,000 + calldata (4 per zero byte, 16 otherwise), or the
-    /// EIP-7623 calldata floor when higher; this matches what `--isolate` measures.
-    function recordLastCall(string memory name, bytes memory data) internal returns (uint256 callGas) {
+    /// @dev Records the last call as `name` (call gas) and `name, transaction` and returns the
+    /// transaction gas. Transaction gas = call gas + 21,000 + calldata (4 per zero byte, 16
+    /// otherwise), or the EIP-7623 calldata floor when higher; this matches what `--isolate` measures.
+    function recordLastCall(string memory name, bytes memory data) internal returns (uint256 txGas) {
         uint256 used = vm.lastCallGas().gasTotalUsed; // first: any later call replaces "last call"
         uint256 zeros;
         for (uint256 i = 0; i < data.length; i++) {
@@ -84,10 +85,10 @@ contract RewardDistributorGasTest is DistributorFixture {
 
         emptyCall.poke();
         bool isolated = vm.lastCallGas().gasTotalUsed >= 21_000;
-        callGas = isolated ? used - overhead : used;
+        uint256 callGas = isolated ? used - overhead : used;
 
         uint256 floor = 21_000 + 10 * tokens;
-        uint256 txGas = callGas + overhead > floor ? callGas + overhead : floor;
+        txGas = callGas + overhead > floor ? callGas + overhead : floor;
         vm.snapshotValue(name, callGas);
         vm.snapshotValue(string.concat(name, ", transaction"), txGas);
     }

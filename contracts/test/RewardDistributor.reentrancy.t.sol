@@ -63,13 +63,17 @@ contract GreedyClaimer {
 }
 
 /// @notice Stand-in for a token *with* receive hooks, etched over the real token's code, to show
-/// that checks-effects-interactions alone already stops re-entry: `claimed` is written before `mint`.
-contract HookedMinter {
+/// that checks-effects-interactions alone already stops re-entry: the claimed total is written
+/// before any code outside the token runs (the real token writes it and the balance in one slot).
+contract HookedToken {
+    mapping(address account => uint256 amount) public claimed;
     uint256 public minted;
 
-    function mint(address to, uint256 amount) external {
-        minted += amount;
-        GreedyClaimer(payable(to)).tokensReceived(msg.sender, address(0), to, amount, "", "");
+    function mintClaim(address account, uint256 cumulativeAmount) external returns (uint256 paid) {
+        paid = cumulativeAmount - claimed[account];
+        claimed[account] = cumulativeAmount;
+        minted += paid;
+        GreedyClaimer(payable(account)).tokensReceived(msg.sender, address(0), account, paid, "", "");
     }
 }
 
@@ -105,7 +109,7 @@ contract RewardDistributorReentrancyTest is DistributorFixture {
     }
 
     function test_ReentryFromATokenHook_PaysNothingMore() public {
-        vm.etch(address(token), address(new HookedMinter()).code);
+        vm.etch(address(token), address(new HookedToken()).code);
         attacker.arm(AMOUNT, MerkleTree.proof(tree, 0));
         distributor.claim(address(attacker), AMOUNT, MerkleTree.proof(tree, 0));
 
@@ -116,7 +120,7 @@ contract RewardDistributorReentrancyTest is DistributorFixture {
             keccak256(nothingToClaim(address(attacker), AMOUNT, AMOUNT)),
             "the re-entrant claim reverted with NothingToClaim"
         );
-        assertEq(HookedMinter(address(token)).minted(), AMOUNT, "minted once");
+        assertEq(HookedToken(address(token)).minted(), AMOUNT, "minted once");
     }
 
     function test_ClaimForAContractAccount_CallsNoHook() public {

@@ -2,12 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {SpareCyclesToken} from "../src/SpareCyclesToken.sol";
 import {DistributorFixture} from "./utils/DistributorFixture.sol";
 import {MerkleTree} from "./utils/MerkleTree.sol";
 
-/// @notice Unit tests: claims, repeat claims, bad proofs, root publishing and access control.
+/// @notice Unit tests: claims, repeat claims, bad proofs, root publishing, access control, and the
+/// packed token behaving as a standard ERC-20.
 contract RewardDistributorTest is DistributorFixture {
     address internal constant ALICE = address(0xA11CE);
     address internal constant BOB = address(0xB0B0);
@@ -242,8 +245,182 @@ contract RewardDistributorTest is DistributorFixture {
         for (uint256 i = 0; i < callers.length; i++) {
             vm.prank(callers[i]);
             vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.UnauthorizedMinter.selector, callers[i]));
-            token.mint(callers[i], 1);
+            token.mintClaim(callers[i], 1);
         }
         assertEq(token.totalSupply(), 0, "nothing minted");
+        assertEq(token.claimed(ALICE), 0, "nothing recorded as claimed");
+    }
+
+    // --- the token's own claim bookkeeping (packed with the balance) ---
+
+    function test_MintClaim_RecordsClaimedAndPaysTheDelta() public {
+        vm.prank(address(distributor));
+        assertEq(token.mintClaim(ALICE, 5 ether), 5 ether, "first pays all");
+        vm.prank(address(distributor));
+        assertEq(token.mintClaim(ALICE, 8 ether), 3 ether, "then the delta");
+        assertEq(token.balanceOf(ALICE), 8 ether, "balance");
+        assertEq(token.claimed(ALICE), 8 ether, "claimed");
+        assertEq(distributor.claimed(ALICE), 8 ether, "distributor reads the token");
+        assertEq(token.totalSupply(), 8 ether, "supply");
+    }
+
+    function test_RevertWhen_MintClaimNotAboveClaimed() public {
+        vm.prank(address(distributor));
+        token.mintClaim(ALICE, 5 ether);
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.NothingToClaim.selector, ALICE, 5 ether, 5 ether));
+        token.mintClaim(ALICE, 5 ether);
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.NothingToClaim.selector, ALICE, 4 ether, 5 ether));
+        token.mintClaim(ALICE, 4 ether);
+    }
+
+    function test_RevertWhen_MintClaimToZeroAddress() public {
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
+        token.mintClaim(address(0), 1);
+    }
+
+    function test_MintClaim_Enforces128BitBound() public {
+        uint256 max = type(uint128).max;
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, max + 1));
+        token.mintClaim(ALICE, max + 1);
+
+        vm.prank(address(distributor));
+        token.mintClaim(ALICE, max); // exactly at the bound: fine
+        assertEq(token.balanceOf(ALICE), max, "balance at the bound");
+        assertEq(token.claimed(ALICE), max, "claimed at the bound");
+
+        // Another account's claim would push the supply past the bound.
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, max + 1));
+        token.mintClaim(BOB, 1);
+    }
+
+    function test_Claim_AmountBeyondBoundReverts() public {
+        uint256 tooMuch = uint256(type(uint128).max) + 1;
+        address[] memory one = new address[](1);
+        uint256[] memory amount = new uint256[](1);
+        (one[0], amount[0]) = (ALICE, tooMuch);
+        publish(2, buildTree(one, amount));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, tooMuch));
+        distributor.claim(ALICE, tooMuch, new bytes32[](0));
+    }
+
+    // --- the token as a standard ERC-20 ---
+
+    function test_Transfer_MovesBalanceNotClaimed() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.expectEmit(address(token));
+        emit IERC20.Transfer(ALICE, BOB, 30 ether);
+        vm.prank(ALICE);
+        assertTrue(token.transfer(BOB, 30 ether), "transfer returns true");
+
+        assertEq(token.balanceOf(ALICE), 70 ether, "sender balance");
+        assertEq(token.balanceOf(BOB), 30 ether, "receiver balance");
+        assertEq(token.totalSupply(), 100 ether, "supply unchanged");
+        assertEq(distributor.claimed(ALICE), 100 ether, "sender's claimed total unchanged");
+        assertEq(distributor.claimed(BOB), 0, "receiving is not claiming");
+
+        // Bob's received tokens do not reduce what he may claim, and his claim keeps them.
+        distributor.claim(BOB, 250 ether, proof1(1));
+        assertEq(token.balanceOf(BOB), 280 ether, "claim adds to the received balance");
+        assertEq(distributor.claimed(BOB), 250 ether, "claimed");
+        // Alice can still not be paid twice though she gave tokens away.
+        bytes32[] memory proof = proof1(0);
+        vm.expectRevert(nothingToClaim(ALICE, 100 ether, 100 ether));
+        distributor.claim(ALICE, 100 ether, proof);
+    }
+
+    function test_Transfer_ToSelfKeepsBalance() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        assertTrue(token.transfer(ALICE, 40 ether), "transfer returns true");
+        assertEq(token.balanceOf(ALICE), 100 ether, "balance");
+        assertEq(distributor.claimed(ALICE), 100 ether, "claimed");
+    }
+
+    function test_Transfer_WholeBalanceAndZero() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        assertTrue(token.transfer(BOB, 0), "transfer returns true");
+        vm.prank(ALICE);
+        assertTrue(token.transfer(BOB, 100 ether), "transfer returns true");
+        assertEq(token.balanceOf(ALICE), 0, "emptied");
+        assertEq(token.balanceOf(BOB), 100 ether, "received");
+        assertEq(distributor.claimed(ALICE), 100 ether, "claimed kept at zero balance");
+    }
+
+    function test_RevertWhen_TransferBeyondBalance() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, ALICE, 100 ether, 100 ether + 1)
+        );
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transfer(BOB, 100 ether + 1);
+
+        // No balance at all: the claimed half of the slot must not be spendable.
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, BOB, 0, 1));
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transfer(ALICE, 1);
+        assertEq(token.balanceOf(ALICE), 100 ether, "unchanged");
+    }
+
+    function test_RevertWhen_SpendingClaimedAfterGivingBalanceAway() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        assertTrue(token.transfer(BOB, 100 ether), "transfer returns true");
+        // Alice's slot now holds claimed = 100 ether and balance 0.
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, ALICE, 0, 1));
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transfer(BOB, 1);
+    }
+
+    function test_RevertWhen_TransferToZeroAddress() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transfer(address(0), 1);
+    }
+
+    function test_ApproveAndTransferFrom() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.expectEmit(address(token));
+        emit IERC20.Approval(ALICE, CAROL, 50 ether);
+        vm.prank(ALICE);
+        assertTrue(token.approve(CAROL, 50 ether), "approve returns true");
+        assertEq(token.allowance(ALICE, CAROL), 50 ether, "allowance");
+
+        vm.prank(CAROL);
+        assertTrue(token.transferFrom(ALICE, DAVE, 20 ether), "transferFrom returns true");
+        assertEq(token.balanceOf(ALICE), 80 ether, "owner balance");
+        assertEq(token.balanceOf(DAVE), 20 ether, "receiver balance");
+        assertEq(token.allowance(ALICE, CAROL), 30 ether, "allowance spent");
+        assertEq(distributor.claimed(ALICE), 100 ether, "claimed unchanged");
+
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, CAROL, 30 ether, 31 ether)
+        );
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transferFrom(ALICE, DAVE, 31 ether);
+    }
+
+    function test_RevertWhen_TransferFromBeyondBalance() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        vm.prank(ALICE);
+        token.approve(CAROL, type(uint256).max);
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, ALICE, 100 ether, 101 ether)
+        );
+        // forge-lint: disable-next-line(erc20-unchecked-transfer)
+        token.transferFrom(ALICE, DAVE, 101 ether);
+        assertEq(token.allowance(ALICE, CAROL), type(uint256).max, "infinite allowance kept");
     }
 }

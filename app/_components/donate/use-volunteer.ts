@@ -2,8 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
-import { type ComputeWorkerHandle, createComputeWorker } from '@/workers/create-compute-worker';
+import type { AdapterSummary } from '@/workers/compute-api';
 import {
   VolunteerClient,
   type VolunteerErrorEvent,
@@ -12,9 +11,8 @@ import {
 } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
 import type { Throughput } from '@/workers/volunteer-throughput';
+import { saveDutyPercent, storedDutyPercent, workerBackend } from './volunteer-backend';
 
-/** Where the chosen throttle is remembered between visits (percent, 10–100). */
-export const DUTY_STORAGE_KEY = 'spare-cycles.duty';
 /** Sparkline length: one sample a second for a minute. */
 export const HISTORY_SAMPLES = 60;
 const LOG_LIMIT = 5000;
@@ -64,16 +62,6 @@ const initialView: VolunteerView = {
   dutyPercent: 100,
 };
 
-function storedDutyPercent(): number {
-  try {
-    const value = Number(localStorage.getItem(DUTY_STORAGE_KEY));
-    if (Number.isFinite(value) && value >= 10 && value <= 100) return Math.round(value / 5) * 5;
-  } catch {
-    // storage blocked: use the default
-  }
-  return 100;
-}
-
 /**
  * The donate page's binding to a `VolunteerClient`: one client per page, its events folded into
  * a view. Creating the client touches nothing; on mount it only reads a returning volunteer's
@@ -86,19 +74,8 @@ export function useVolunteer() {
 
   useEffect(() => {
     const dutyPercent = storedDutyPercent();
-    // The worker is created by the client's start() (the Donate click) and terminated after Stop,
-    // so the GPU is untouched outside a donation, even by a shard still running on the CPU fallback.
-    const workers = new Map<ComputeWorkerApi, ComputeWorkerHandle>();
     const client = new VolunteerClient({
-      createCompute: () => {
-        const handle = createComputeWorker();
-        workers.set(handle.api, handle);
-        return handle.api;
-      },
-      releaseCompute: (api) => {
-        workers.get(api)?.terminate();
-        workers.delete(api);
-      },
+      ...workerBackend(),
       duty: dutyPercent / 100,
     });
     clientRef.current = client;
@@ -156,11 +133,7 @@ export function useVolunteer() {
   const setDutyPercent = useCallback((percent: number) => {
     clientRef.current?.setDuty(percent / 100);
     setView((v) => ({ ...v, dutyPercent: percent }));
-    try {
-      localStorage.setItem(DUTY_STORAGE_KEY, String(percent));
-    } catch {
-      // storage blocked: the setting lasts for this visit
-    }
+    saveDutyPercent(percent);
   }, []);
 
   return { view, start, stop, setDutyPercent };

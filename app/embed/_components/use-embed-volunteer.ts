@@ -2,13 +2,15 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import type { ComputeWorkerApi } from '@/workers/compute-api';
-import { type ComputeWorkerHandle, createComputeWorker } from '@/workers/create-compute-worker';
 import { reportToHost } from '@/workers/embed-reporter';
 import { VolunteerClient, type VolunteerErrorEvent, type VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
 import type { Throughput } from '@/workers/volunteer-throughput';
-import { DUTY_STORAGE_KEY } from '../../_components/donate/use-volunteer';
+import {
+  saveDutyPercent,
+  storedDutyPercent,
+  workerBackend,
+} from '../../_components/donate/volunteer-backend';
 
 export interface EmbedView {
   state: VolunteerState;
@@ -37,17 +39,6 @@ const initialView: EmbedView = {
   ready: false,
 };
 
-/** The throttle chosen on HOST before (the donate page and the widget share it), 10–100 %. */
-function storedDutyPercent(): number {
-  try {
-    const value = Number(localStorage.getItem(DUTY_STORAGE_KEY));
-    if (Number.isFinite(value) && value >= 10 && value <= 100) return Math.round(value / 5) * 5;
-  } catch {
-    // storage blocked (a third-party frame in a strict browser): use the default
-  }
-  return 100;
-}
-
 /**
  * The widget card's binding to a `VolunteerClient` for `site` (its identity is stored per site, and
  * registration names the site, so credit is attributed to it), with its events reported to the host
@@ -60,18 +51,9 @@ export function useEmbedVolunteer(site: string, post: ((message: unknown) => voi
 
   useEffect(() => {
     const dutyPercent = storedDutyPercent();
-    const workers = new Map<ComputeWorkerApi, ComputeWorkerHandle>();
     const client = new VolunteerClient({
       site,
-      createCompute: () => {
-        const handle = createComputeWorker();
-        workers.set(handle.api, handle);
-        return handle.api;
-      },
-      releaseCompute: (api) => {
-        workers.get(api)?.terminate();
-        workers.delete(api);
-      },
+      ...workerBackend(),
       duty: dutyPercent / 100,
     });
     clientRef.current = client;
@@ -109,11 +91,7 @@ export function useEmbedVolunteer(site: string, post: ((message: unknown) => voi
   const setDutyPercent = useCallback((percent: number) => {
     clientRef.current?.setDuty(percent / 100);
     setView((v) => ({ ...v, dutyPercent: percent }));
-    try {
-      localStorage.setItem(DUTY_STORAGE_KEY, String(percent));
-    } catch {
-      // storage blocked: the setting lasts for this visit
-    }
+    saveDutyPercent(percent);
   }, []);
 
   return { view, start, stop, setDutyPercent };

@@ -24,6 +24,7 @@ interface Vm {
     function lastCallGas() external view returns (Gas memory gas);
     function snapshotValue(string calldata name, uint256 value) external;
     function assertFalse(bool condition, string calldata message) external pure;
+    function assertTrue(bool condition, string calldata message) external pure;
     function assertEq(uint256 left, uint256 right, string calldata message) external pure;
     function assertEq(address left, address right, string calldata message) external pure;
     function assertEq(bytes32 left, bytes32 right, string calldata message) external pure;
@@ -50,6 +51,10 @@ abstract contract TestBase {
 
     function assertFalse(bool condition, string memory message) internal pure {
         vm.assertFalse(condition, message);
+    }
+
+    function assertTrue(bool condition, string memory message) internal pure {
+        vm.assertTrue(condition, message);
     }
 
     function assertEq(uint256 left, uint256 right, string memory message) internal pure {
