@@ -1,7 +1,7 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
 import { checkWgslAbi } from '../lib/kernels/custom-wgsl-abi';
 import { bytesOf, initWorker, openLab, randomF32, runShard } from './gpu-lab-fixtures';
-import { runOnGpu } from './gpu2-fixtures';
+import { runOnGpu, wireShard } from './gpu2-fixtures';
 
 // A poison `wgsl` job end to end: a shader that cannot run is refused at submission; one that runs
 // far past its deadline is leased through the real API, times out in the page's compute worker on Chromium's
@@ -172,4 +172,40 @@ test('a runaway shader times out in the worker, the report fails its job, and th
   expect(next.ok && next.agrees, 'matmul after the timeout agrees with its reference').toBe(true);
   expect(next.ok && next.shaderKey).toMatch(/^matmul\//);
   expect((await initWorker(page, 'gpu')).mode).toBe('webgpu');
+});
+
+test('a shader that writes and reads far out of range cannot escape its buffers: the run ends and the runtime carries on', async ({
+  page,
+}) => {
+  // WGSL bounds every storage access (out-of-range writes are dropped or clamped into the buffer),
+  // so this cannot be told from a correct shader at submission; running it must simply stay
+  // inside the job's own output buffer.
+  const OUT_OF_RANGE = `${ABI_HEADER}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  output[id.x + 100000000u] = 0xdeadbeefu;
+  output[id.x] = input[id.x + 100000000u] + 7u + info.shardIndex;
+}`;
+  expect(checkWgslAbi(OUT_OF_RANGE)).toEqual({ workgroupSize: [64, 1, 1] });
+  const { customWgsl } = await import('../lib/kernels/custom-wgsl');
+  const [shard] = customWgsl.split({
+    params: customWgsl.paramsSchema.parse({ code: OUT_OF_RANGE, workgroups: [1, 1, 1], outputBytes: 64 }),
+    inputs: { input: new Uint8Array(new Uint32Array([1, 2, 3, 4]).buffer) },
+  });
+  await openLab(page);
+  expect((await initWorker(page, 'gpu')).mode).toBe('webgpu');
+  const outcome = await runOnGpu(page, 'gpu', wireShard('wgsl', shard!), { timeoutMs: 10_000 });
+  expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+  if (!outcome.ok) return;
+  // The result has exactly the job's output size, whatever the clamped accesses did inside it.
+  expect(outcome.result.length).toBe(64);
+
+  const a = randomF32(3 * 4, 21);
+  const b = randomF32(4 * 2, 22);
+  const next = await runShard(page, 'gpu', {
+    kernel: 'matmul',
+    params: { m: 3, n: 2, k: 4, row0: 0, rows: 3, col0: 0, cols: 2 },
+    inputs: { a: bytesOf(a), b: bytesOf(b) },
+  });
+  expect(next.ok && next.agrees, JSON.stringify(next)).toBe(true);
 });
