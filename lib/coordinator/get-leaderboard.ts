@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { shortHex } from '../chain/short-hex';
 import { type Queryable, queryRows } from '../db/client';
 
 /** One row of the volunteer table: an anonymous volunteer, or every volunteer linked to one wallet. */
@@ -27,11 +28,6 @@ export interface LeaderboardSite {
 export interface Leaderboard {
   volunteers: LeaderboardVolunteer[];
   sites: LeaderboardSite[];
-}
-
-/** `0x1234…abcd`: enough to recognise one's own wallet, short enough for a phone. */
-export function shortAddress(address: string): string {
-  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }
 
 /**
@@ -78,7 +74,7 @@ export async function getLeaderboard(db: Queryable, options: { limit?: number } 
   return {
     volunteers: volunteerRows.map((row, i) => ({
       rank: i + 1,
-      label: row.address ? shortAddress(row.address) : row.volunteer_id.replaceAll('-', '').slice(0, 8),
+      label: row.address ? shortHex(row.address) : row.volunteer_id.replaceAll('-', '').slice(0, 8),
       address: row.address,
       credit: Number(row.credit),
       results: Number(row.results),

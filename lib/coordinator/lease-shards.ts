@@ -73,10 +73,11 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       kernel: string;
       params: unknown;
       inputs: ShardInputRef[];
+      needs_homogeneous: boolean;
     }>(
       tx,
       sql`
-      SELECT s.id, s.job_id, s.kernel, s.params, s.inputs
+      SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
       FROM shards s
       JOIN jobs j ON j.id = s.job_id
       WHERE j.status IN ('queued', 'running')
@@ -125,14 +126,17 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       })),
     );
     // The first replica of a homogeneous shard fixes its class (or re-fixes it, when every earlier
-    // lease lapsed without a result).
-    await tx.execute(sql`
-      UPDATE shards SET adapter_class = ${input.adapterClass}
-      WHERE id IN (${sql.join(
-        leased.map((l) => sql`${l.shardId}::uuid`),
-        sql`, `,
-      )}) AND needs_homogeneous AND adapter_class IS DISTINCT FROM ${input.adapterClass}
-    `);
+    // lease lapsed without a result). Most batches have none: no statement then.
+    const homogeneous = rows.filter((r) => r.needs_homogeneous);
+    if (homogeneous.length > 0) {
+      await tx.execute(sql`
+        UPDATE shards SET adapter_class = ${input.adapterClass}
+        WHERE id IN (${sql.join(
+          homogeneous.map((r) => sql`${r.id}::uuid`),
+          sql`, `,
+        )}) AND adapter_class IS DISTINCT FROM ${input.adapterClass}
+      `);
+    }
     const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
     await tx
       .update(jobs)

@@ -3,6 +3,7 @@
 import type { AdapterSummary } from '@/workers/compute-api';
 import type { VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
+import { stateDotColour } from './state-dot';
 import { ThrottleSlider } from './throttle-slider';
 import { ThroughputSparkline } from './throughput-sparkline';
 import { useVolunteer } from './use-volunteer';
@@ -38,14 +39,6 @@ function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWo
       return 'Stopped. Nothing runs until you press Donate again.';
   }
 }
-
-const dotColour: Record<VolunteerState, string> = {
-  idle: 'bg-slate-400',
-  starting: 'bg-amber-500 animate-pulse motion-reduce:animate-none',
-  running: 'bg-emerald-500 animate-pulse motion-reduce:animate-none',
-  paused: 'bg-amber-500',
-  stopped: 'bg-slate-400',
-};
 
 function Stat({
   label,
@@ -98,7 +91,7 @@ export function DonatePanel() {
         >
           <span
             aria-hidden="true"
-            className={`mt-1.5 size-2 shrink-0 rounded-full ${dotColour[view.state]}`}
+            className={`mt-1.5 size-2 shrink-0 rounded-full ${stateDotColour[view.state]}`}
           />
           <span>{statusText(view.state, view.pauseReason, view.noWork)}</span>
         </p>

@@ -1,8 +1,9 @@
 'use client';
 
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from 'wagmi';
+import { shortHex } from '@/lib/chain/short-hex';
 import { secondaryButton } from './button-styles';
-import { describeWalletError, shortHex } from './format-cycle';
+import { describeWalletError } from './format-cycle';
 
 /**
  * Connect / disconnect a browser wallet. Lists every wallet that announced itself through EIP-6963

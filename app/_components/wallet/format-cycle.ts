@@ -5,11 +5,6 @@ export function formatCycle(units: string | bigint): string {
   return `${formatUnits(BigInt(units), 18)} CYCLE`;
 }
 
-/** `0x1234…abcd`: enough to recognise an address or hash, short enough for a phone. */
-export function shortHex(hex: string): string {
-  return hex.length > 12 ? `${hex.slice(0, 6)}…${hex.slice(-4)}` : hex;
-}
-
 /** A wallet or RPC failure in one sentence a person can act on. */
 export function describeWalletError(error: unknown): string {
   if (error instanceof BaseError) {

@@ -11,9 +11,10 @@ import {
   useWriteContract,
 } from 'wagmi';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '@/lib/chain/generated/contracts';
+import { shortHex } from '@/lib/chain/short-hex';
 import { rewardsResponseSchema } from '@/lib/protocol/rewards';
 import { primaryButton } from './button-styles';
-import { describeWalletError, formatCycle, shortHex } from './format-cycle';
+import { describeWalletError, formatCycle } from './format-cycle';
 import type { RewardChainSettings } from './wallet-settings';
 
 function Amount({

@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import type { VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
+import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
 import { formatCredit } from '../../jobs/_components/format';
 import { useEmbedVolunteer } from './use-embed-volunteer';
@@ -27,14 +28,6 @@ function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWo
       return 'Stopped. Nothing runs until you press Donate again.';
   }
 }
-
-const dotColour: Record<VolunteerState, string> = {
-  idle: 'bg-slate-400',
-  starting: 'bg-amber-500 animate-pulse motion-reduce:animate-none',
-  running: 'bg-emerald-500 animate-pulse motion-reduce:animate-none',
-  paused: 'bg-amber-500',
-  stopped: 'bg-slate-400',
-};
 
 function Stat({
   label,
@@ -146,7 +139,7 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
       >
         <span
           aria-hidden="true"
-          className={`mt-1 size-2 shrink-0 rounded-full ${fatal ? 'bg-red-500' : dotColour[view.state]}`}
+          className={`mt-1 size-2 shrink-0 rounded-full ${fatal ? 'bg-red-500' : stateDotColour[view.state]}`}
         />
         <span className={fatal ? 'text-red-700 dark:text-red-400' : ''}>
           {fatal

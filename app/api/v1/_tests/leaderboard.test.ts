@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLeaderboard, shortAddress } from '@/lib/coordinator/get-leaderboard';
+import { getLeaderboard } from '@/lib/coordinator/get-leaderboard';
 import { volunteers } from '@/lib/db/schema';
 import type { MatmulShardParams } from '@/lib/kernels/matmul-params';
 import { writeNpy } from '@/lib/kernels/npy';
@@ -118,11 +118,5 @@ describe('getLeaderboard', () => {
     expect(board.volunteers[0]!.rank).toBe(1);
     expect(board.sites).toHaveLength(1);
     expect(board.sites[0]!.site).toBe('alpha.example');
-  });
-});
-
-describe('shortAddress', () => {
-  it('keeps the first 4 and last 4 hex digits', () => {
-    expect(shortAddress('0xabcdef0000000000000000000000000000001234')).toBe('0xabcd…1234');
   });
 });

@@ -215,7 +215,8 @@ describe(`job lifecycle (${backend})`, () => {
     const onlyHash = await picky.lease(50, { kernels: ['hashsearch'] });
     expect(onlyHash.length).toBeGreaterThan(0);
     expect(new Set(onlyHash.map((l) => l.kernel))).toEqual(new Set(['hashsearch']));
-    expect(onlyHash.every((l) => l.jobId === hs.jobId || l.kernel === 'hashsearch')).toBe(true);
+    // The matmul job queued beside it is not handed to a worker that asked for hashsearch only.
+    expect(onlyHash.map((l) => l.jobId)).not.toContain(mm.jobId);
     expect(await picky.lease(50, { kernels: ['no-such-kernel'] })).toEqual([]);
     const rest = await picky.lease(50, { kernels: ['matmul'] });
     expect(rest.map((l) => l.jobId)).toContain(mm.jobId);
