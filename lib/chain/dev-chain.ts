@@ -6,6 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { startAnvil } from './anvil';
 import { deployContracts } from './deploy';
+import { devChainFile } from './dev-chain-file';
 
 /**
  * anvil's first well-known development key. Public knowledge: only ever used on the local dev chain.
@@ -44,7 +45,7 @@ export async function startDevChain(options: { dataDir: string; port: number }):
   const transport = http(anvil.rpcUrl);
   const publicClient = createPublicClient({ chain: foundry, transport });
   const account = privateKeyToAccount(devPublisherKey);
-  const recordFile = path.join(options.dataDir, 'chain.json');
+  const recordFile = devChainFile(options.dataDir);
 
   let recorded: Recorded | undefined;
   try {

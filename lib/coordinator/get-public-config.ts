@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
+import { devChainFile } from '../chain/dev-chain-file';
 import { env } from '../env';
 
 export interface PublicConfig {
@@ -8,11 +8,6 @@ export interface PublicConfig {
   rpcUrl: string | null;
   tokenAddress: string | null;
   distributorAddress: string | null;
-}
-
-/** Where `npm run dev` records the local chain it started and the contracts it deployed. */
-export function devChainFile(dataDir: string): string {
-  return path.resolve(dataDir, 'chain.json');
 }
 
 const devChainSchema = z.object({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Queryable } from './client';
 import { blobs } from './schema';
 
@@ -69,10 +69,4 @@ export async function getBlobs(db: Queryable, shas: Iterable<string>): Promise<M
 
 export async function getBlob(db: Queryable, sha: string): Promise<Uint8Array | undefined> {
   return (await getBlobs(db, [sha])).get(sha);
-}
-
-/** Total stored bytes, for tests that prove bad input stored nothing. */
-export async function countBlobs(db: Queryable): Promise<number> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(blobs);
-  return rows[0]?.n ?? 0;
 }
