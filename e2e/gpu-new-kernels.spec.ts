@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { customWgsl } from '../lib/kernels/custom-wgsl';
 import type { ShardSpec } from '../lib/kernels/kernel';
-import { mandelbrot } from '../lib/kernels/mandelbrot';
-import { montecarlo } from '../lib/kernels/montecarlo';
+import { mandelbrot } from '../lib/kernels/mandelbrot/mandelbrot';
+import { montecarlo } from '../lib/kernels/montecarlo/montecarlo';
+import { customWgsl } from '../lib/kernels/wgsl/custom-wgsl';
 import { initWorker, openLab } from './gpu-lab-fixtures';
 import { runOnGpu, u32Words, wireShard } from './gpu2-fixtures';
 

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { checkWgslAbi } from '../lib/kernels/custom-wgsl-abi';
+import { checkWgslAbi } from '../lib/kernels/wgsl/custom-wgsl-abi';
 import { bytesOf, initWorker, openLab, randomF32, runShard } from './gpu-lab-fixtures';
 import { runOnGpu, wireShard } from './gpu2-fixtures';
 
@@ -187,7 +187,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   output[id.x] = input[id.x + 100000000u] + 7u + info.shardIndex;
 }`;
   expect(checkWgslAbi(OUT_OF_RANGE)).toEqual({ workgroupSize: [64, 1, 1] });
-  const { customWgsl } = await import('../lib/kernels/custom-wgsl');
+  const { customWgsl } = await import('../lib/kernels/wgsl/custom-wgsl');
   const [shard] = customWgsl.split({
     params: customWgsl.paramsSchema.parse({ code: OUT_OF_RANGE, workgroups: [1, 1, 1], outputBytes: 64 }),
     inputs: { input: new Uint8Array(new Uint32Array([1, 2, 3, 4]).buffer) },

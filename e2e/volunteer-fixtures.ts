@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type APIRequestContext, expect, type Page } from '@playwright/test';
-import { NonceHasher } from '../lib/kernels/nonce-hasher';
+import { NonceHasher } from '../lib/kernels/hashsearch/nonce-hasher';
 import { parseNpy, writeNpy } from '../lib/kernels/npy';
 
 /**

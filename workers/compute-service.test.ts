@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { f32ToLe } from '@/lib/kernels/f32-le';
-import { hashsearch } from '@/lib/kernels/hashsearch';
-import { matmul } from '@/lib/kernels/matmul';
+import { hashsearch } from '@/lib/kernels/hashsearch/hashsearch';
+import { matmul } from '@/lib/kernels/matmul/matmul';
 import { createComputeService } from './compute-service';
 
 // Node has no WebGPU, so these tests cover the CPU fallback and validation; the GPU path (device

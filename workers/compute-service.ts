@@ -1,4 +1,4 @@
-import { sha256DigestDispatch } from '@/lib/kernels/hashsearch-gpu';
+import { sha256DigestDispatch } from '@/lib/kernels/hashsearch/hashsearch-gpu';
 import type { AnyKernel, ShardSpec } from '@/lib/kernels/kernel';
 import type { AdapterSummary, ComputeWorkerExposed, RunOptions, RunRequest, RunResult } from './compute-api';
 import { DeviceLostError, InvalidShardError, KernelError } from './compute-errors';

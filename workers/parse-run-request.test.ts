@@ -28,7 +28,7 @@ describe('parseRunRequest', () => {
   });
 
   it('accepts the inputs each kernel’s shards carry, which may differ from the job’s inputs', async () => {
-    const { customWgsl } = await import('@/lib/kernels/custom-wgsl');
+    const { customWgsl } = await import('@/lib/kernels/wgsl/custom-wgsl');
     const [shard] = customWgsl.split({
       params: customWgsl.paramsSchema.parse({
         code: customWgsl.wgsl,

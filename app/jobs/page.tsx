@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { listJobs } from '@/lib/coordinator/get-job';
+import { listJobs } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
 import { formatTimestamp } from './_components/format';
 import { ProgressBar } from './_components/progress-bar';

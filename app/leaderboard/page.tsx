@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { getLeaderboard } from '@/lib/coordinator/get-leaderboard';
+import { getLeaderboard } from '@/lib/coordinator/rewards/get-leaderboard';
 import { getDb } from '@/lib/db/client';
 import { formatCredit } from '../jobs/_components/format';
 

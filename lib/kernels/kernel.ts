@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AdapterProfile, GpuDispatch } from './gpu';
 
 /**
- * The kernel descriptor: the unit of extension. A kernel is one module in `lib/kernels/` plus its
+ * The kernel descriptor: the unit of extension. A kernel is one folder `lib/kernels/<name>/` plus its
  * WGSL in `shaders/`; the coordinator, the worker and the tests only ever talk to this interface,
  * through the registry.
  *

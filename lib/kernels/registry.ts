@@ -1,9 +1,9 @@
-import { customWgsl } from './custom-wgsl';
-import { hashsearch } from './hashsearch';
+import { hashsearch } from './hashsearch/hashsearch';
 import type { AnyKernel } from './kernel';
-import { mandelbrot } from './mandelbrot';
-import { matmul } from './matmul';
-import { montecarlo } from './montecarlo';
+import { mandelbrot } from './mandelbrot/mandelbrot';
+import { matmul } from './matmul/matmul';
+import { montecarlo } from './montecarlo/montecarlo';
+import { customWgsl } from './wgsl/custom-wgsl';
 
 /** Every built-in kernel by name: the only place kernel names are listed. */
 export const kernels: Readonly<Record<string, AnyKernel>> = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { wgslJobParamsSchema } from '../kernels/custom-wgsl-params';
-import { hashsearchJobParamsSchema } from '../kernels/hashsearch-params';
-import { matmulJobParamsSchema } from '../kernels/matmul-params';
+import { hashsearchJobParamsSchema } from '../kernels/hashsearch/hashsearch-params';
+import { matmulJobParamsSchema } from '../kernels/matmul/matmul-params';
 import { kernels } from '../kernels/registry';
+import { wgslJobParamsSchema } from '../kernels/wgsl/custom-wgsl-params';
 import {
   describeKernelForm,
   FormValueError,

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getJob } from '@/lib/coordinator/get-job';
+import { getJob } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { jobIdSchema } from '@/lib/protocol/ids';

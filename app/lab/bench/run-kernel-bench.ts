@@ -1,6 +1,6 @@
 import { f32ToLe } from '@/lib/kernels/f32-le';
-import { hashsearch } from '@/lib/kernels/hashsearch';
-import { matmul } from '@/lib/kernels/matmul';
+import { hashsearch } from '@/lib/kernels/hashsearch/hashsearch';
+import { matmul } from '@/lib/kernels/matmul/matmul';
 import { createPrng } from '@/lib/kernels/prng';
 import type { AdapterSummary, RunRequest } from '@/workers/compute-api';
 import { createComputeWorker } from '@/workers/create-compute-worker';

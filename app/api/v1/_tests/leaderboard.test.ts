@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLeaderboard } from '@/lib/coordinator/get-leaderboard';
+import { getLeaderboard } from '@/lib/coordinator/rewards/get-leaderboard';
 import { volunteers } from '@/lib/db/schema';
-import type { MatmulShardParams } from '@/lib/kernels/matmul-params';
+import type { MatmulShardParams } from '@/lib/kernels/matmul/matmul-params';
 import { writeNpy } from '@/lib/kernels/npy';
 import { getKernel } from '@/lib/kernels/registry';
 import { api, openTestDb, type TestDb, toBase64 } from './harness';

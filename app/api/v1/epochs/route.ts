@@ -1,9 +1,9 @@
 // GET /api/v1/epochs — published epochs with roots, totals and leaves; POST /api/v1/epochs — close an epoch now (operator)
 import { z } from 'zod';
-import { authorizeEpochAdmin } from '@/lib/coordinator/authorize-epoch-admin';
-import { closeEpoch } from '@/lib/coordinator/close-epoch';
-import { getRewardChain } from '@/lib/coordinator/get-reward-chain';
-import { listEpochs } from '@/lib/coordinator/list-epochs';
+import { authorizeEpochAdmin } from '@/lib/coordinator/rewards/authorize-epoch-admin';
+import { closeEpoch } from '@/lib/coordinator/rewards/close-epoch';
+import { getRewardChain } from '@/lib/coordinator/rewards/get-reward-chain';
+import { listEpochs } from '@/lib/coordinator/rewards/list-epochs';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { ApiError } from '@/lib/errors';

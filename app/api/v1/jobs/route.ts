@@ -1,8 +1,8 @@
 // GET /api/v1/jobs — recent jobs; POST /api/v1/jobs — submit a job (JSON with base64 inputs, or multipart)
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { createJob } from '@/lib/coordinator/create-job';
-import { listJobs } from '@/lib/coordinator/get-job';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { createJob } from '@/lib/coordinator/jobs/create-job';
+import { listJobs } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { decodeJobRequest } from '@/lib/http/decode-job-request';

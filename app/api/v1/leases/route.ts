@@ -1,7 +1,8 @@
 // POST /api/v1/leases — lease shards
-import { adapterClass } from '@/lib/coordinator/adapter-class';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/lease-shards';
+
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { adapterClass } from '@/lib/coordinator/scheduling/adapter-class';
+import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/scheduling/lease-shards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { json, withErrors } from '@/lib/http/api-response';

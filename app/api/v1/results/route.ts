@@ -1,7 +1,7 @@
 // POST /api/v1/results — submit many results at once (multipart, one part per lease)
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { type ResultSubmission, submitResults } from '@/lib/coordinator/submit-results';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { type ResultSubmission, submitResults } from '@/lib/coordinator/validation/submit-results';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';

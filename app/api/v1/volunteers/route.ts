@@ -1,6 +1,6 @@
 // POST /api/v1/volunteers — register an anonymous volunteer
 
-import { registerVolunteer } from '@/lib/coordinator/register-volunteer';
+import { registerVolunteer } from '@/lib/coordinator/identity/register-volunteer';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { readJson } from '@/lib/http/read-body';

@@ -1,8 +1,9 @@
 // GET /api/v1/auth/nonce — a single-use Sign-In with Ethereum nonce for the Bearer volunteer
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { createSiweNonce } from '@/lib/coordinator/create-siwe-nonce';
+
 import { getPublicConfig } from '@/lib/coordinator/get-public-config';
-import { siweOrigin } from '@/lib/coordinator/siwe-origin';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { createSiweNonce } from '@/lib/coordinator/identity/create-siwe-nonce';
+import { siweOrigin } from '@/lib/coordinator/identity/siwe-origin';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { ApiError } from '@/lib/errors';

@@ -1,9 +1,10 @@
 // POST /api/v1/auth/verify — check a signed Sign-In with Ethereum message and link the wallet
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
+
 import { getPublicConfig } from '@/lib/coordinator/get-public-config';
-import { getRewardChain } from '@/lib/coordinator/get-reward-chain';
-import { linkWallet } from '@/lib/coordinator/link-wallet';
-import { siweOrigin } from '@/lib/coordinator/siwe-origin';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { linkWallet } from '@/lib/coordinator/identity/link-wallet';
+import { siweOrigin } from '@/lib/coordinator/identity/siwe-origin';
+import { getRewardChain } from '@/lib/coordinator/rewards/get-reward-chain';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { ApiError } from '@/lib/errors';

@@ -1,7 +1,7 @@
 // GET /api/v1/jobs/{id} — status and progress; DELETE /api/v1/jobs/{id} — cancel (owner only)
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { cancelJob } from '@/lib/coordinator/cancel-job';
-import { getJob } from '@/lib/coordinator/get-job';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { cancelJob } from '@/lib/coordinator/jobs/cancel-job';
+import { getJob } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';

@@ -1,7 +1,7 @@
 // DELETE /api/v1/leases/{leaseId} — hand an unfinished lease back (Stop), so the shard is offered again now
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { releaseLease } from '@/lib/coordinator/release-lease';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { releaseLease } from '@/lib/coordinator/scheduling/release-lease';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';

@@ -1,7 +1,7 @@
 // GET /api/v1/rewards/{address} — cumulative credit, Merkle proof and claim status of a wallet
 import { getPublicConfig } from '@/lib/coordinator/get-public-config';
-import { getRewardChain } from '@/lib/coordinator/get-reward-chain';
-import { getRewards } from '@/lib/coordinator/get-rewards';
+import { getRewardChain } from '@/lib/coordinator/rewards/get-reward-chain';
+import { getRewards } from '@/lib/coordinator/rewards/get-rewards';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { json, withErrors } from '@/lib/http/api-response';

@@ -1,6 +1,6 @@
 // GET /api/v1/volunteers/me — the caller's credit and counts
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { getVolunteer } from '@/lib/coordinator/get-volunteer';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { getVolunteer } from '@/lib/coordinator/identity/get-volunteer';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 

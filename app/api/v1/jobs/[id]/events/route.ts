@@ -1,6 +1,6 @@
 // GET /api/v1/jobs/{id}/events — Server-Sent Events of progress until the job ends
-import { getJob } from '@/lib/coordinator/get-job';
-import { jobEventStream } from '@/lib/coordinator/job-event-stream';
+import { getJob } from '@/lib/coordinator/jobs/get-job';
+import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
 import { getDb } from '@/lib/db/client';
 import { withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';

@@ -1,5 +1,5 @@
 // GET /api/v1/jobs/{id}/result — the assembled, verified output (409 until completed)
-import { getJobResult } from '@/lib/coordinator/get-job-result';
+import { getJobResult } from '@/lib/coordinator/jobs/get-job-result';
 import { getDb } from '@/lib/db/client';
 import { bytesResponse, withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';

@@ -1,7 +1,7 @@
 // POST /api/v1/leases/{leaseId}/error — report that computing a leased shard failed (releases the lease)
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { releaseLease } from '@/lib/coordinator/release-lease';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { releaseLease } from '@/lib/coordinator/scheduling/release-lease';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';

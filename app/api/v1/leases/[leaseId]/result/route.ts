@@ -1,7 +1,7 @@
 // PUT /api/v1/leases/{leaseId}/result — submit one result as raw bytes
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/authenticate-volunteer';
-import { submitResults } from '@/lib/coordinator/submit-results';
+import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { submitResults } from '@/lib/coordinator/validation/submit-results';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { errorResponse, json, withErrors } from '@/lib/http/api-response';

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import type { Hex } from 'viem';
+import { buildRewardTree } from '../../chain/merkle';
+import { type Queryable, queryRows } from '../../db/client';
+import { rewardEpochs, rewardLeaves } from '../../db/schema';
+import { computeRewardTotals } from './compute-reward-totals';
+
+/** Serializes epoch recording across coordinator processes sharing one Postgres. */
+export const epochLockKey = 727_275;
+
+export type RecordEpochOutcome =
+  /** A new epoch is recorded as `publishing`: send its root next. */
+  | { kind: 'recorded'; epoch: number; root: Hex }
+  /** An epoch is already `publishing` (another process, or an earlier failure): finish that first. */
+  | { kind: 'publishing'; epoch: number }
+  /** Nothing changed since the latest epoch (or it is too recent for a scheduled close). */
+  | { kind: 'unchanged'; epoch: number; root: Hex; txHash: Hex | null }
+  /** No wallet-linked volunteer has credit yet. */
+  | { kind: 'empty' };
+
+export interface RecordEpochOptions {
+  /** Token units per work unit. */
+  rate: bigint;
+  /** Lowest epoch number the contract accepts (its current epoch + 1). */
+  minEpoch: number;
+  now: Date;
+  /** Scheduled closes skip when the latest epoch is younger than this (several processes tick). */
+  minIntervalMs?: number;
+}
+
+/**
+ * Step one of closing an epoch: under a Postgres advisory lock, computes every address's cumulative
+ * amount, and when anything changed since the latest epoch records the new tree — root and leaves —
+ * as `publishing`, *before* anything is sent to the chain. A crash after this point leaves an epoch
+ * that the next run resends or finds already published; a crash before it leaves nothing.
+ *
+ * Cumulative amounts never decrease: every address of the previous epoch keeps at least its
+ * previous amount (a lowered rate or a correction can only hold amounts, never claw them back).
+ */
+export async function recordEpoch(db: Queryable, options: RecordEpochOptions): Promise<RecordEpochOutcome> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${epochLockKey})`);
+    const open = await queryRows<{ epoch: number }>(
+      tx,
+      sql`SELECT epoch FROM reward_epochs WHERE status = 'publishing' ORDER BY epoch LIMIT 1`,
+    );
+    if (open[0]) return { kind: 'publishing', epoch: Number(open[0].epoch) };
+
+    const [last] = await queryRows<{
+      epoch: number;
+      root: Hex;
+      tx_hash: Hex | null;
+      created_at: Date | string;
+    }>(tx, sql`SELECT epoch, root, tx_hash, created_at FROM reward_epochs ORDER BY epoch DESC LIMIT 1`);
+    const unchanged = last
+      ? ({ kind: 'unchanged', epoch: Number(last.epoch), root: last.root, txHash: last.tx_hash } as const)
+      : undefined;
+    if (
+      unchanged &&
+      last &&
+      options.minIntervalMs !== undefined &&
+      options.now.getTime() - new Date(last.created_at).getTime() < options.minIntervalMs
+    ) {
+      return unchanged;
+    }
+
+    const previous = new Map<string, bigint>();
+    if (last) {
+      const rows = await queryRows<{ address: string; cumulative: string }>(
+        tx,
+        sql`SELECT address, cumulative::text AS cumulative FROM reward_leaves WHERE epoch = ${last.epoch}`,
+      );
+      for (const row of rows) previous.set(row.address, BigInt(row.cumulative));
+    }
+    const totals = await computeRewardTotals(tx, options.rate);
+    const merged = new Map(previous);
+    for (const [address, amount] of totals) {
+      if (amount > (merged.get(address) ?? 0n)) merged.set(address, amount);
+    }
+    if (merged.size === 0) return { kind: 'empty' };
+    if (unchanged && sameAmounts(previous, merged)) return unchanged;
+
+    const epoch = Math.max((last ? Number(last.epoch) : 0) + 1, options.minEpoch);
+    const entries = [...merged]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([address, cumulative]) => ({ address: address as Hex, cumulative }));
+    const tree = buildRewardTree(entries);
+    const total = entries.reduce((sum, e) => sum + e.cumulative, 0n);
+    await tx.insert(rewardEpochs).values({
+      epoch,
+      status: 'publishing',
+      root: tree.root,
+      total: total.toString(),
+      leafCount: entries.length,
+      rate: options.rate.toString(),
+      createdAt: options.now,
+    });
+    for (let i = 0; i < entries.length; i += 1000) {
+      await tx.insert(rewardLeaves).values(
+        entries.slice(i, i + 1000).map((e) => ({
+          epoch,
+          address: e.address,
+          cumulative: e.cumulative.toString(),
+        })),
+      );
+    }
+    return { kind: 'recorded', epoch, root: tree.root };
+  });
+}
+
+function sameAmounts(a: Map<string, bigint>, b: Map<string, bigint>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [address, amount] of a) if (b.get(address) !== amount) return false;
+  return true;
+}
