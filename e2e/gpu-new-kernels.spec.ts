@@ -51,7 +51,7 @@ test('mandelbrot: 17×9 and 33×31 edge tiles across the set boundary match the 
       mandelbrot.verify.compare(shard, gpu, reference),
       `${label}: compare accepts (${mismatches} differ)`,
     ).toBe(true);
-    expect(mandelbrot.verify.check(shard, gpu).status, `${label}: check`).toBe('plausible');
+    expect((await mandelbrot.verify.check(shard, gpu)).status, `${label}: check`).toBe('plausible');
   }
 });
 
@@ -87,7 +87,7 @@ test('montecarlo: a 1000-path shard at path 1024 agrees with the reference withi
     described,
   ).toBe(true);
   expect(montecarlo.verify.compare(shard, gpu, reference), described).toBe(true);
-  const verdict = montecarlo.verify.check(shard, gpu);
+  const verdict = await montecarlo.verify.check(shard, gpu);
   expect(verdict.status, JSON.stringify(verdict)).not.toBe('invalid');
 });
 

@@ -117,6 +117,8 @@ export const shards = pgTable(
     kernel: text('kernel').notNull(),
     params: jsonb('params').notNull(),
     inputs: jsonb('inputs').$type<ShardInputRef[]>().notNull(),
+    /** The kernel's server-only verification data (`ShardSpec.secret`); never sent to volunteers. */
+    secret: jsonb('secret'),
     status: text('status').$type<ShardStatus>().notNull().default('pending'),
     /** Agreeing results needed. */
     quorum: integer('quorum').notNull(),

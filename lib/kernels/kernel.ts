@@ -22,6 +22,11 @@ export interface JobSpec<JobParams> {
 export interface ShardSpec<ShardParams> {
   params: ShardParams;
   inputs: NamedBytes;
+  /**
+   * Server-only data from `split` that `verify` needs and volunteers must never see (e.g. the
+   * nonces behind hashsearch's hidden ringers). Stored with the shard, never put in a lease.
+   */
+  secret?: unknown;
 }
 
 /** A verified shard result, in shard order, handed to `assemble`. */
@@ -56,7 +61,8 @@ export type CheckVerdict =
 export interface KernelVerifier<ShardParams> {
   /** True when `check` can return `valid`, so the default quorum is 1 instead of 2. */
   readonly selfVerifying: boolean;
-  check(shard: ShardSpec<ShardParams>, result: Uint8Array): CheckVerdict;
+  /** May be asynchronous (e.g. re-running a model); the validation pipeline awaits it. */
+  check(shard: ShardSpec<ShardParams>, result: Uint8Array): CheckVerdict | Promise<CheckVerdict>;
   /** Whether two results of the same shard agree (exactly or within the kernel's tolerance). */
   compare(shard: ShardSpec<ShardParams>, a: Uint8Array, b: Uint8Array): boolean;
 }

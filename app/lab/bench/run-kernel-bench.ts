@@ -102,7 +102,7 @@ export async function runKernelBench(
       // Ours: the worker call as the volunteer loop makes it (inputs cloned in, result transferred out).
       const first = await worker.api.run(request);
       const shard = { params: matmul.shardParamsSchema.parse(request.params), inputs: request.inputs };
-      const check = matmul.verify.check(shard, first.result);
+      const check = await matmul.verify.check(shard, first.result);
       if (check.status !== 'valid')
         throw new Error(`our ${n}×${n} result failed Freivalds: ${JSON.stringify(check)}`);
       const ourTimes: number[] = [];
@@ -127,7 +127,7 @@ export async function runKernelBench(
         return data as Float32Array;
       };
       const tfResult = await tfOnce();
-      if (matmul.verify.check(shard, f32ToLe(tfResult)).status !== 'valid')
+      if ((await matmul.verify.check(shard, f32ToLe(tfResult))).status !== 'valid')
         throw new Error('tfjs result failed Freivalds');
       const tfTimes: number[] = [];
       for (let i = 0; i < options.runs; i++) {

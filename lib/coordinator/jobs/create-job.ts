@@ -119,6 +119,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       index,
       kernel: kernel.name,
       params: spec.params,
+      secret: spec.secret ?? null,
       inputs: shardInputNames[index]!.map((name) => {
         const sha256 = shardInputShas[cursor++]!;
         return { name, sha256, bytes: spec.inputs[name]!.byteLength };

@@ -32,6 +32,7 @@ interface ShardState {
   index: number;
   kernel: AnyKernel;
   params: unknown;
+  secret: unknown;
   inputRefs: ShardInputRef[];
   status: ShardStatus;
   /** Status when the batch began, to tell "verified now" from "verified before". */
@@ -91,6 +92,7 @@ export async function submitResults(
         index: number;
         kernel: string;
         params: unknown;
+        secret: unknown;
         inputs: ShardInputRef[];
         status: ShardStatus;
         quorum: number;
@@ -105,7 +107,7 @@ export async function submitResults(
       tx,
       sql`
         SELECT l.id AS lease_id, l.state, l.deadline, l.shard_id,
-               s.job_id, s.index, s.kernel, s.params, s.inputs, s.status, s.quorum, s.max_results,
+               s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum, s.max_results,
                s.results_count, s.best_agreeing, s.canonical_sha256, s.work_units, j.status AS job_status
         FROM leases l
         JOIN shards s ON s.id = l.shard_id
@@ -132,6 +134,7 @@ export async function submitResults(
         index: row.index,
         kernel,
         params: row.params,
+        secret: row.secret,
         inputRefs: row.inputs,
         status: row.status,
         initialStatus: row.status,
@@ -180,6 +183,7 @@ export async function submitResults(
 
     const specOf = (shard: ShardState): ShardSpec<unknown> => ({
       params: shard.params,
+      secret: shard.secret,
       inputs: Object.fromEntries(
         shard.inputRefs.map((ref) => {
           const bytes = bytesBySha.get(ref.sha256);
@@ -251,7 +255,7 @@ export async function submitResults(
       }
 
       const spec = specOf(shard);
-      const verdict = safeCheck(shard.kernel, spec, item.bytes);
+      const verdict = await safeCheck(shard.kernel, spec, item.bytes);
       const result: ResultState = {
         id: randomUUID(),
         leaseId: item.leaseId,
@@ -311,9 +315,9 @@ function checkSize(shard: ShardState, bytes: Uint8Array): string | null {
 }
 
 /** A kernel check that throws is a kernel bug, but the volunteer's bytes caused it: treat as wrong. */
-function safeCheck(kernel: AnyKernel, spec: ShardSpec<unknown>, bytes: Uint8Array) {
+async function safeCheck(kernel: AnyKernel, spec: ShardSpec<unknown>, bytes: Uint8Array) {
   try {
-    return kernel.verify.check(spec, bytes);
+    return await kernel.verify.check(spec, bytes);
   } catch (error) {
     return {
       status: 'invalid' as const,

@@ -116,11 +116,11 @@ describe('mandelbrot.verify', () => {
   const shard = split({ width: 64, height: 48 })[0]!;
   const honest = mandelbrot.reference(shard);
 
-  it('needs a quorum: check says plausible for an honest tile, invalid for garbage', () => {
+  it('needs a quorum: check says plausible for an honest tile, invalid for garbage', async () => {
     expect(mandelbrot.verify.selfVerifying).toBe(false);
     expect(mandelbrot.verify.check(shard, honest)).toEqual({ status: 'plausible' });
     const garbage = new Uint32Array(64 * 48).fill(17);
-    expect(mandelbrot.verify.check(shard, new Uint8Array(garbage.buffer)).status).toBe('invalid');
+    expect((await mandelbrot.verify.check(shard, new Uint8Array(garbage.buffer))).status).toBe('invalid');
   });
 
   it('compares within 0.1 % of pixels', () => {

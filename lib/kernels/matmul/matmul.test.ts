@@ -232,18 +232,18 @@ describe('matmul shards', () => {
     }
   });
 
-  it('checks an honest result as valid on its own, and a perturbed one as invalid', () => {
+  it('checks an honest result as valid on its own, and a perturbed one as invalid', async () => {
     expect(matmul.verify.selfVerifying).toBe(true);
     for (const shard of shards) {
       const result = matmul.reference(shard);
       expect(matmul.verify.check(shard, result)).toEqual({ status: 'valid' });
       const wrong = f32FromLe(result);
       wrong[wrong.length - 1] = wrong[wrong.length - 1]! + 1;
-      expect(matmul.verify.check(shard, f32ToLe(wrong)).status).toBe('invalid');
+      expect((await matmul.verify.check(shard, f32ToLe(wrong))).status).toBe('invalid');
     }
   });
 
-  it('checks a deep shard computed in another order (blocked, like a GPU) as valid, many times', () => {
+  it('checks a deep shard computed in another order (blocked, like a GPU) as valid, many times', async () => {
     const deep = job(16, 16, 300);
     const [shard] = matmul.split(deep.spec) as [ShardSpec<MatmulShardParams>];
     const blocked = new Float32Array(256);
@@ -256,16 +256,16 @@ describe('matmul shards', () => {
       }
     }
     for (let run = 0; run < 50; run++)
-      expect(matmul.verify.check(shard, f32ToLe(blocked)).status).toBe('valid');
+      expect((await matmul.verify.check(shard, f32ToLe(blocked))).status).toBe('valid');
     expect(matmul.verify.compare(shard, f32ToLe(blocked), matmul.reference(shard))).toBe(true);
   });
 
-  it('rejects a NaN, and a result of the wrong size', () => {
+  it('rejects a NaN, and a result of the wrong size', async () => {
     const shard = shards[shards.length - 1]!;
     const wrong = f32FromLe(matmul.reference(shard));
     wrong[0] = Number.NaN;
-    expect(matmul.verify.check(shard, f32ToLe(wrong)).status).toBe('invalid');
-    expect(matmul.verify.check(shard, new Uint8Array(4)).status).toBe('invalid');
+    expect((await matmul.verify.check(shard, f32ToLe(wrong))).status).toBe('invalid');
+    expect((await matmul.verify.check(shard, new Uint8Array(4))).status).toBe('invalid');
   });
 
   it('compares results element-wise within the f32 tolerance', () => {

@@ -146,11 +146,11 @@ describe('montecarlo pricing (CPU reference, split, assembled)', () => {
 describe('montecarlo verification, credit and GPU', () => {
   const [shard] = montecarlo.split({ params: job({ paths: 5000 }), inputs: {} });
 
-  it('checks (plausible/invalid) and compares, needing a quorum', () => {
+  it('checks (plausible/invalid) and compares, needing a quorum', async () => {
     const honest = montecarlo.reference(shard!);
     expect(montecarlo.verify.selfVerifying).toBe(false);
     expect(montecarlo.verify.check(shard!, honest)).toEqual({ status: 'plausible' });
-    expect(montecarlo.verify.check(shard!, new Uint8Array(honest.length)).status).toBe('invalid');
+    expect((await montecarlo.verify.check(shard!, new Uint8Array(honest.length))).status).toBe('invalid');
     expect(montecarlo.verify.compare(shard!, honest, honest.slice())).toBe(true);
     expect(montecarlo.verify.compare(shard!, honest, new Uint8Array(honest.length))).toBe(false);
     expect(montecarlo.resultSize(shard!.params)).toEqual({ exact: 20 * 8 });
