@@ -42,6 +42,18 @@ export const envSchema = z.object({
   SIWE_NONCE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
   /** How long a volunteer may hold a lease before it is re-issued to someone else. */
   LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Run the validator and assimilator inside this server process (the default). Set to `false` on
+   * coordinators whose validation runs in separate `npm run worker` processes on one Postgres.
+   */
+  PIPELINE_IN_PROCESS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Worker threads for CPU work (verification, assembly, splitting). Default: cores − 1, at least 1. */
+  PIPELINE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Live leases one volunteer may hold at once; a lease request beyond it gets fewer shards. */
+  MAX_LIVE_LEASES: z.coerce.number().int().min(1).max(4096).default(128),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
+  check,
   customType,
   doublePrecision,
   index,
@@ -15,6 +17,23 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  type JobStatus,
+  jobStatuses,
+  type LeaseState,
+  leaseStates,
+  type ResultStatus,
+  resultStatuses,
+  type ShardStatus,
+  shardStatuses,
+} from '../protocol/states';
+
+export type { JobStatus, LeaseState, ResultStatus, ShardStatus };
+
+/** A CHECK that a status column holds one of the declared states (lib/protocol/states.ts). */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  return sql`${column} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`;
+}
 
 /** Raw bytes; both PGlite and node-postgres hand `bytea` back as a Uint8Array/Buffer. */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -52,16 +71,6 @@ export const blobs = pgTable('blobs', {
   createdAt: createdAt(),
 });
 
-/**
- * Job status:
- * - `queued`: created, no shard leased yet (the scheduler moves it on at the first lease).
- * - `running`: at least one shard leased (results move it on).
- * - `completed`: every shard verified and the output assembled (terminal, set by result submission).
- * - `failed`: a shard could not reach a quorum within `replication.max` (terminal, set by result submission).
- * - `cancelled`: cancelled by its owner (terminal, set by `DELETE /api/v1/jobs/{id}`).
- */
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
 export const jobs = pgTable(
   'jobs',
   {
@@ -87,18 +96,18 @@ export const jobs = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    /** Due for assimilation (every shard verified): the assimilator claims it by moving this forward. */
+    assembleAfter: timestamp('assemble_after', { withTimezone: true, mode: 'date' }),
+    /** When the scheduler last handed out one of its shards: the least recently served job goes first. */
+    lastLeasedAt: timestamp('last_leased_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('jobs_status_created_idx').on(t.status, t.createdAt), index('jobs_owner_idx').on(t.ownerId)],
+  (t) => [
+    index('jobs_status_created_idx').on(t.status, t.createdAt),
+    index('jobs_owner_idx').on(t.ownerId),
+    index('jobs_assemble_idx').on(t.assembleAfter).where(sql`${t.assembleAfter} IS NOT NULL`),
+    check('jobs_status_check', oneOf(t.status, jobStatuses)),
+  ],
 );
-
-/**
- * Shard status:
- * - `pending`: needs more agreeing results (the scheduler leases it while live leases + agreeing < quorum).
- * - `verified`: a quorum agreed; `canonical_sha256` is the result (terminal, set by result submission).
- * - `failed`: `replication_max` results without a quorum (terminal; fails the job).
- * - `cancelled`: its job was cancelled (terminal).
- */
-export type ShardStatus = 'pending' | 'verified' | 'failed' | 'cancelled';
 
 export interface ShardInputRef {
   name: string;
@@ -120,6 +129,10 @@ export const shards = pgTable(
     /** The kernel's server-only verification data (`ShardSpec.secret`); never sent to volunteers. */
     secret: jsonb('secret'),
     status: text('status').$type<ShardStatus>().notNull().default('pending'),
+    /** Results stored but not yet decided by the validator (they may still complete the quorum). */
+    awaiting: integer('awaiting').notNull().default(0),
+    /** Due for validation: the validator claims it by moving this forward, and clears it when done. */
+    validateAfter: timestamp('validate_after', { withTimezone: true, mode: 'date' }),
     /** Agreeing results needed. */
     quorum: integer('quorum').notNull(),
     /** Results (of any verdict) after which a shard without quorum fails. */
@@ -144,18 +157,11 @@ export const shards = pgTable(
   (t) => [
     uniqueIndex('shards_job_index_key').on(t.jobId, t.index),
     index('shards_pending_idx').on(t.kernel, t.createdAt).where(sql`${t.status} = 'pending'`),
+    index('shards_job_pending_idx').on(t.jobId, t.index).where(sql`${t.status} = 'pending'`),
+    index('shards_validate_idx').on(t.validateAfter).where(sql`${t.validateAfter} IS NOT NULL`),
+    check('shards_status_check', oneOf(t.status, shardStatuses)),
   ],
 );
-
-/**
- * Lease state:
- * - `active`: handed out; valid until `deadline` (after that it counts as expired without a write).
- * - `completed`: a result was accepted for it.
- * - `cancelled`: its job was cancelled.
- * - `released`: handed back unfinished by its volunteer (Stop); the shard is offered again.
- * - `failed`: its volunteer reported that computing it failed; counts towards the shard's error limit.
- */
-export type LeaseState = 'active' | 'completed' | 'cancelled' | 'released' | 'failed';
 
 export const leases = pgTable(
   'leases',
@@ -181,16 +187,10 @@ export const leases = pgTable(
     uniqueIndex('leases_shard_volunteer_key').on(t.shardId, t.volunteerId),
     index('leases_shard_active_idx').on(t.shardId, t.deadline).where(sql`${t.state} = 'active'`),
     index('leases_volunteer_idx').on(t.volunteerId),
+    index('leases_job_active_idx').on(t.jobId, t.deadline).where(sql`${t.state} = 'active'`),
+    check('leases_state_check', oneOf(t.state, leaseStates)),
   ],
 );
-
-/**
- * Result status:
- * - `pending`: passed the kernel check, waits for replicas to agree.
- * - `valid`: part of the agreeing quorum (credited once, in the same transaction).
- * - `invalid`: failed the kernel check or disagreed with the quorum (never credited).
- */
-export type ResultStatus = 'pending' | 'valid' | 'invalid';
 
 export const results = pgTable(
   'results',
@@ -209,10 +209,17 @@ export const results = pgTable(
       .notNull()
       .references(() => blobs.sha256),
     status: text('status').$type<ResultStatus>().notNull(),
+    /** The kernel's check, once run: `valid` (proven alone) or `plausible` (needs a quorum); null = not yet. */
+    checkVerdict: text('check_verdict').$type<'valid' | 'plausible'>(),
     reason: text('reason'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('results_lease_key').on(t.leaseId), index('results_shard_idx').on(t.shardId)],
+  (t) => [
+    uniqueIndex('results_lease_key').on(t.leaseId),
+    index('results_shard_idx').on(t.shardId),
+    index('results_volunteer_idx').on(t.volunteerId),
+    check('results_status_check', oneOf(t.status, resultStatuses)),
+  ],
 );
 
 /** The credit ledger: one row per verified, agreeing result; the unique key makes double credit impossible. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { jobStatuses } from './states';
 
-export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export const jobStatusSchema = z.enum(jobStatuses);
 
 export const replicationSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resultStatuses } from './states';
 
 /**
  * What the coordinator says about a submitted result:
@@ -6,7 +7,7 @@ import { z } from 'zod';
  * - `valid`: verified (credited).
  * - `invalid`: wrong (failed the kernel's check or disagreed with the quorum); no credit.
  */
-export const resultStatusSchema = z.enum(['pending', 'valid', 'invalid']);
+export const resultStatusSchema = z.enum(resultStatuses);
 
 export const resultResponseSchema = z.object({
   leaseId: z.uuid(),

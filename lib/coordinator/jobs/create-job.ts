@@ -3,11 +3,16 @@ import { putBlobs } from '../../db/blobs';
 import type { Db } from '../../db/client';
 import { jobs, shards } from '../../db/schema';
 import { ApiError } from '../../errors';
-import { type AnyKernel, KernelInputError, type ShardSpec } from '../../kernels/kernel';
+import type { AnyKernel } from '../../kernels/kernel';
 import { getKernel, kernelNames } from '../../kernels/registry';
+import { CpuBudgetError, getCpuPool } from '../pipeline/cpu-pool';
+import type { PrepareJobOutcome } from '../pipeline/cpu-tasks';
 
-/** Most shards one job may have: beyond this the submitter should use larger tiles. */
-export const maxShardsPerJob = 100_000;
+/** Most shards one job may have (docs/api.md): beyond this the submitter should use larger tiles. */
+export const maxShardsPerJob = 16_384;
+
+/** Time budget for validating and splitting one job in a worker thread (docs/api.md). */
+export const prepareBudgetMs = 5_000;
 
 export interface CreateJobInput {
   ownerId: string;
@@ -28,6 +33,7 @@ export function defaultReplication(kernel: AnyKernel): { min: number; max: numbe
 /**
  * Validates a job completely — kernel, params, inputs, shapes — and only then stores it: blobs,
  * the job and its shards in one transaction. Bad input throws a 400 naming the field and stores nothing.
+ * The validation and the split run in the CPU pool, within `prepareBudgetMs`.
  */
 export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId: string; shards: number }> {
   const kernel = getKernel(input.kernel);
@@ -38,56 +44,28 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       'kernel',
     );
   }
-  const parsed = kernel.paramsSchema.safeParse(input.params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = ['params', ...(issue?.path.map(String) ?? [])].join('.');
-    throw new ApiError('invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, field);
-  }
-  for (const name of Object.keys(input.inputs)) {
-    if (!kernel.inputNames.includes(name)) {
-      const expected = kernel.inputNames.length
-        ? `it takes ${kernel.inputNames.join(', ')}`
-        : 'it takes no inputs';
-      throw new ApiError(
-        'invalid_input',
-        `inputs.${name}: kernel "${kernel.name}" has no input "${name}"; ${expected}.`,
-        `inputs.${name}`,
-      );
-    }
-  }
-  for (const name of kernel.inputNames) {
-    if (!input.inputs[name] && !kernel.optionalInputNames?.includes(name)) {
-      throw new ApiError(
-        'invalid_input',
-        `inputs.${name}: missing; kernel "${kernel.name}" needs ${kernel.inputNames.join(', ')}.`,
-        `inputs.${name}`,
-      );
-    }
-  }
-  const replication = input.replication ?? defaultReplication(kernel);
-
-  let specs: ShardSpec<unknown>[];
+  // Params parsing (WGSL reflection for `wgsl`) and splitting are CPU work: a worker thread does
+  // them within a budget, so a pathological job cannot stall the requests around it.
+  let prepared: PrepareJobOutcome;
   try {
-    specs = kernel.split({ params: parsed.data, inputs: input.inputs });
+    prepared = await getCpuPool().run(
+      'prepareJob',
+      { kernel: kernel.name, params: input.params, inputs: input.inputs, maxShards: maxShardsPerJob },
+      { timeoutMs: prepareBudgetMs },
+    );
   } catch (error) {
-    if (error instanceof KernelInputError) {
-      const message = error.message.startsWith(error.field)
-        ? error.message
-        : `${error.field}: ${error.message}`;
-      throw new ApiError('invalid_input', message, error.field);
+    if (error instanceof CpuBudgetError) {
+      throw new ApiError(
+        'invalid_input',
+        `params: validating and splitting this job needs more than the limit of ${prepareBudgetMs} ms (or of its memory budget); for \`wgsl\` simplify the shader's call graph, otherwise use fewer, larger shards.`,
+        'params',
+      );
     }
     throw error;
   }
-  if (specs.length === 0)
-    throw new ApiError('invalid_input', 'The job has no work in it; check its params.', 'params');
-  if (specs.length > maxShardsPerJob) {
-    throw new ApiError(
-      'invalid_input',
-      `The job would have ${specs.length} shards, more than ${maxShardsPerJob}; use larger tiles.`,
-      'params',
-    );
-  }
+  if (!prepared.ok) throw new ApiError(prepared.code, prepared.message, prepared.field);
+  const specs = prepared.shards;
+  const replication = input.replication ?? defaultReplication(kernel);
 
   const jobId = randomUUID();
   const inputNames = Object.keys(input.inputs);
@@ -105,7 +83,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       id: jobId,
       ownerId: input.ownerId,
       kernel: kernel.name,
-      params: parsed.data,
+      params: prepared.params,
       title: input.title ?? null,
       replicationMin: replication.min,
       replicationMax: replication.max,
@@ -119,15 +97,15 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       index,
       kernel: kernel.name,
       params: spec.params,
-      secret: spec.secret ?? null,
+      secret: spec.secret,
       inputs: shardInputNames[index]!.map((name) => {
         const sha256 = shardInputShas[cursor++]!;
         return { name, sha256, bytes: spec.inputs[name]!.byteLength };
       }),
       quorum: replication.min,
       maxResults: replication.max,
-      workUnits: kernel.workUnits(spec.params),
-      needsHomogeneous: kernel.homogeneous?.(spec.params) ?? false,
+      workUnits: spec.workUnits,
+      needsHomogeneous: spec.homogeneous,
     }));
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(shards).values(rows.slice(i, i + 1000));
   });

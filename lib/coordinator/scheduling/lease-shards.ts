@@ -13,6 +13,8 @@ export interface LeaseRequestInput {
   /** The worker's hardware class (`adapterClass`), for homogeneous redundancy. */
   adapterClass: string;
   leaseSeconds: number;
+  /** Most live leases one volunteer may hold (MAX_LIVE_LEASES). */
+  maxLive: number;
 }
 
 export interface LeasedShard {
@@ -36,18 +38,33 @@ export function runnableKernels(webgpu: boolean, requested?: string[]): string[]
     .filter((name) => !requested || requested.includes(name));
 }
 
+/** Candidate jobs per lease request in the fair pass (one per submitter, least recently served first). */
+const fairJobs = 8;
+
+interface CandidateRow {
+  id: string;
+  job_id: string;
+  kernel: string;
+  params: unknown;
+  inputs: ShardInputRef[];
+  needs_homogeneous: boolean;
+}
+
 /**
  * Leases up to `max` shards to one volunteer in one transaction.
  *
- * A shard is leasable while its live leases plus its largest agreeing group are below its quorum,
- * and while the results it could still receive stay within `max_results`. Expired leases simply
- * stop counting as live, which is how work is re-issued. Rows are taken with
- * `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never wait on each other; the unique
- * (shard, volunteer) index makes "never two replicas of one shard to one volunteer" a database fact,
- * not only a query filter.
+ * A shard is leasable while its live leases, its stored-but-unvalidated results and its largest
+ * agreeing group together stay below its quorum, and while the results it could still receive stay
+ * within `max_results`. Expired leases simply stop counting as live, which is how work is re-issued.
+ * A volunteer holds at most `maxLive` live leases.
  *
- * Shards whose kernel needs bit-exact agreement go only to workers of the adapter class of their
- * first replica (homogeneous redundancy).
+ * Fairness: work is first taken from up to eight jobs, one per submitter, least recently served
+ * first, an even share from each; only what that leaves unfilled comes from the oldest jobs.
+ *
+ * Rows are taken with `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never wait on
+ * each other; the unique (shard, volunteer) index makes "never two replicas of one shard to one
+ * volunteer" a database fact, not only a query filter. Shards whose kernel needs bit-exact
+ * agreement go only to workers of the adapter class of their first replica (homogeneous redundancy).
  *
  * Under READ COMMITTED the candidate query's snapshot may predate a lease another transaction
  * committed just before we locked the row, so the locked rows are checked again with a fresh
@@ -59,38 +76,68 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
   if (allowed.length === 0) return [];
   const now = clock.now();
   const deadline = new Date(now.getTime() + input.leaseSeconds * 1000);
+  const kernelList = sql.join(
+    allowed.map((k) => sql`${k}`),
+    sql`, `,
+  );
   return db.transaction(async (tx) => {
+    const [held] = await queryRows<{ n: number }>(
+      tx,
+      sql`SELECT count(*)::int AS n FROM leases
+          WHERE volunteer_id = ${input.volunteerId}::uuid AND state = 'active' AND deadline > ${now}`,
+    );
+    const want = Math.min(input.max, input.maxLive - Number(held?.n ?? 0));
+    if (want <= 0) return [];
     const live = sql`(SELECT count(*) FROM leases l WHERE l.shard_id = s.id AND l.state = 'active' AND l.deadline > ${now})`;
     const leasable = sql`s.status = 'pending'
         AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
-        AND ${live} < s.quorum - s.best_agreeing
+        AND ${live} + s.awaiting < s.quorum - s.best_agreeing
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))`;
-    const locked = await queryRows<{
-      id: string;
-      job_id: string;
-      kernel: string;
-      params: unknown;
-      inputs: ShardInputRef[];
-      needs_homogeneous: boolean;
-    }>(
+    const perJob = Math.ceil(want / fairJobs);
+    const fair = await queryRows<CandidateRow>(
       tx,
       sql`
-      SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
-      FROM shards s
-      JOIN jobs j ON j.id = s.job_id
-      WHERE j.status IN ('queued', 'running')
-        AND s.kernel IN (${sql.join(
-          allowed.map((k) => sql`${k}`),
-          sql`, `,
-        )})
-        AND ${leasable}
-      ORDER BY j.created_at, s.index
-      LIMIT ${input.max}
-      FOR UPDATE OF s SKIP LOCKED
+      WITH served AS (
+        SELECT DISTINCT ON (j.owner_id) j.id, j.last_leased_at, j.created_at
+        FROM jobs j
+        WHERE j.status IN ('queued', 'running') AND j.kernel IN (${kernelList})
+        ORDER BY j.owner_id, j.last_leased_at NULLS FIRST, j.created_at
+      ), picked AS (
+        SELECT id FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
+      )
+      SELECT c.* FROM picked p CROSS JOIN LATERAL (
+        SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
+        FROM shards s
+        WHERE s.job_id = p.id AND ${leasable}
+        ORDER BY s.index
+        LIMIT ${perJob}
+        FOR UPDATE OF s SKIP LOCKED
+      ) c
+      LIMIT ${want}
     `,
     );
+    let locked = fair;
+    if (locked.length < want) {
+      const taken = locked.map((r) => sql`${r.id}::uuid`);
+      const fill = await queryRows<CandidateRow>(
+        tx,
+        sql`
+        SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
+        FROM shards s
+        JOIN jobs j ON j.id = s.job_id
+        WHERE j.status IN ('queued', 'running')
+          AND s.kernel IN (${kernelList})
+          AND ${leasable}
+          ${taken.length ? sql`AND s.id NOT IN (${sql.join(taken, sql`, `)})` : sql``}
+        ORDER BY j.created_at, s.index
+        LIMIT ${want - locked.length}
+        FOR UPDATE OF s SKIP LOCKED
+      `,
+      );
+      locked = [...locked, ...fill];
+    }
     if (locked.length === 0) return [];
     const stillLeasable = new Set(
       (
@@ -140,8 +187,12 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
     const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
     await tx
       .update(jobs)
-      .set({ status: 'running', updatedAt: now })
-      .where(sql`${inArray(jobs.id, jobIds)} AND ${jobs.status} = 'queued'`);
+      .set({
+        status: sql`CASE WHEN ${jobs.status} = 'queued' THEN 'running' ELSE ${jobs.status} END`,
+        lastLeasedAt: now,
+        updatedAt: sql`CASE WHEN ${jobs.status} = 'queued' THEN ${now}::timestamptz ELSE ${jobs.updatedAt} END`,
+      })
+      .where(inArray(jobs.id, jobIds));
     return leased;
   });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { drainPipeline, type Pipeline, startPipeline } from '@/lib/coordinator/pipeline/run-pipeline';
 import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
 import { GET as getNonce } from '../auth/nonce/route';
 import { POST as postVerify } from '../auth/verify/route';
@@ -50,13 +51,16 @@ export async function openTestDb(): Promise<TestDb> {
     const open = async (): Promise<TestDb> => {
       const handle = await openDb({ databaseUrl: url.toString(), dataDir: 'unused' });
       setDbHandle(handle);
+      const pipeline = runPipelineFor(handle);
       return {
         ...handle,
         reopen: async () => {
+          await pipeline.stop();
           await handle.close();
           return open();
         },
         dispose: async () => {
+          await pipeline.stop();
           await handle.close();
           setDbHandle(undefined);
           const drop = new pg.Client({ connectionString: adminUrl });
@@ -75,13 +79,16 @@ export async function openTestDb(): Promise<TestDb> {
   const open = async (): Promise<TestDb> => {
     const handle = await openDb({ dataDir: dir });
     setDbHandle(handle);
+    const pipeline = runPipelineFor(handle);
     return {
       ...handle,
       reopen: async () => {
+        await pipeline.stop();
         await handle.close();
         return open();
       },
       dispose: async () => {
+        await pipeline.stop();
         await handle.close();
         setDbHandle(undefined);
         await rm(dir, { recursive: true, force: true });
@@ -89,6 +96,20 @@ export async function openTestDb(): Promise<TestDb> {
     };
   };
   return open();
+}
+
+let current: DbHandle | undefined;
+
+/** The validator and assimilator run in the background, as in the server (worker threads included). */
+function runPipelineFor(handle: DbHandle): Pipeline {
+  current = handle;
+  return startPipeline(async () => handle.db, { pollMs: 20 });
+}
+
+/** Waits until the pipeline has decided every stored result and assembled every finished job. */
+export async function settle(): Promise<void> {
+  if (!current) throw new Error('no test database is open');
+  await drainPipeline(current.db);
 }
 
 const base = 'http://127.0.0.1:3000';

@@ -20,6 +20,7 @@ export const POST = withErrors(async (request) => {
     kernels: body.kernels,
     adapterClass: adapterClass(body),
     leaseSeconds: env().LEASE_SECONDS,
+    maxLive: env().MAX_LIVE_LEASES,
   });
   const response: LeaseResponse = {
     leases: leased.map((l) => ({

@@ -1,7 +1,7 @@
 // POST /api/v1/results — submit many results at once (multipart, one part per lease)
 import { z } from 'zod';
 import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
-import { type ResultSubmission, submitResults } from '@/lib/coordinator/validation/submit-results';
+import { acceptResults, type ResultSubmission } from '@/lib/coordinator/validation/accept-results';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';
@@ -47,7 +47,7 @@ export const POST = withErrors(async (request) => {
     answers.push(items.length);
     items.push({ leaseId: name, bytes: body });
   }
-  const outcomes = await submitResults(db, volunteer.id, items);
+  const outcomes = await acceptResults(db, volunteer.id, items);
   const results = answers.map((a) => {
     if (typeof a !== 'number') return a;
     const o = outcomes[a]!;

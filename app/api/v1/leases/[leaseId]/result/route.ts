@@ -1,7 +1,7 @@
 // PUT /api/v1/leases/{leaseId}/result — submit one result as raw bytes
 import { z } from 'zod';
 import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
-import { submitResults } from '@/lib/coordinator/validation/submit-results';
+import { acceptResults } from '@/lib/coordinator/validation/accept-results';
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { errorResponse, json, withErrors } from '@/lib/http/api-response';
@@ -17,7 +17,7 @@ export const PUT = withErrors(async (request, context: { params: Promise<{ lease
     throw new ApiError('not_found', `No lease ${leaseId} is held by this volunteer; lease ids are UUIDs.`);
   }
   const bytes = await readBytes(request, maxResultBytes);
-  const [outcome] = await submitResults(db, volunteer.id, [{ leaseId, bytes }]);
+  const [outcome] = await acceptResults(db, volunteer.id, [{ leaseId, bytes }]);
   if (!outcome) throw new Error('no outcome for a single submission');
   if ('error' in outcome) return errorResponse(outcome.error);
   return json({ leaseId, status: outcome.status }, { status: 202 });

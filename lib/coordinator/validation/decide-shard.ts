@@ -1,0 +1,124 @@
+import type { ResultStatus, ShardStatus } from '../../protocol/states';
+import { groupAgreeing } from './group-agreeing';
+
+/** One replica as the validator sees it, after the kernel's check ran (or could not). */
+export interface Replica {
+  id: string;
+  sha256: string;
+  status: ResultStatus;
+  /**
+   * The kernel's check: `valid` proves the result alone, `plausible` needs a quorum, `invalid` is
+   * wrong, `undecided` means the check could not run now (it threw or ran out of budget — not the
+   * volunteer's fault; the validator tries again later).
+   */
+  check: 'valid' | 'plausible' | 'invalid' | 'undecided';
+  /** Why the check said `invalid`. */
+  reason?: string;
+}
+
+export interface ShardView {
+  status: ShardStatus;
+  quorum: number;
+  maxResults: number;
+  /** Results received so far, of any verdict. */
+  resultsCount: number;
+  canonicalSha256: string | null;
+}
+
+/** Whether two results (by address) agree; `undecided` when the comparison could not run now. */
+export type Agree = (a: string, b: string) => boolean | 'undecided';
+
+export interface ShardDecision {
+  status: ShardStatus;
+  canonicalSha256: string | null;
+  /** Size of the largest group of agreeing, not-invalid results. */
+  bestAgreeing: number;
+  /** The status each replica should have now, with the reason for `invalid`. */
+  results: Map<string, { status: ResultStatus; reason: string | null }>;
+  /** Something could not be decided now: keep the shard due for another look. */
+  undecided: boolean;
+}
+
+/**
+ * Decides a shard from its replicas: the validator's whole rule, with no database and no kernel.
+ *
+ * - A result whose check failed is `invalid`.
+ * - A verified shard takes a late replica as `valid` when it agrees with the canonical result.
+ * - A result the check proved alone (`valid`) verifies the shard.
+ * - Otherwise replicas are grouped by agreement; a group of `quorum` verifies the shard, its members
+ *   become `valid` and every other decided replica `invalid`.
+ * - Without a quorum after `maxResults` results the shard fails — unless something was undecided,
+ *   in which case nothing is failed now.
+ *
+ * @example decideShard({status: 'pending', quorum: 2, maxResults: 4, resultsCount: 2, canonicalSha256: null},
+ *   [{id: 'r1', sha256: 'x', status: 'pending', check: 'plausible'}, {id: 'r2', sha256: 'x', status: 'pending', check: 'plausible'}],
+ *   (a, b) => a === b) // → status 'verified', both 'valid'
+ */
+export function decideShard(shard: ShardView, replicas: readonly Replica[], agree: Agree): ShardDecision {
+  const results = new Map<string, { status: ResultStatus; reason: string | null }>();
+  let undecided = false;
+  const safeAgree = (a: Replica, b: Replica): boolean => {
+    if (a.sha256 === b.sha256) return true;
+    const answer = agree(a.sha256, b.sha256);
+    if (answer === 'undecided') {
+      undecided = true;
+      return false;
+    }
+    return answer;
+  };
+
+  const candidates: Replica[] = [];
+  for (const r of replicas) {
+    if (r.status === 'invalid' || r.check === 'invalid') {
+      results.set(r.id, { status: 'invalid', reason: r.status === 'invalid' ? null : (r.reason ?? 'failed the check') });
+    } else if (r.check === 'undecided') {
+      undecided = true;
+      results.set(r.id, { status: r.status, reason: null });
+    } else {
+      candidates.push(r);
+    }
+  }
+
+  if (shard.status === 'verified' && shard.canonicalSha256) {
+    const canonical = { id: '', sha256: shard.canonicalSha256, status: 'valid', check: 'valid' } as const;
+    for (const r of candidates) {
+      if (r.status !== 'pending') {
+        results.set(r.id, { status: r.status, reason: null });
+        continue;
+      }
+      if (r.check === 'valid' || safeAgree(canonical, r)) results.set(r.id, { status: 'valid', reason: null });
+      else if (!undecided) results.set(r.id, { status: 'invalid', reason: 'disagrees with the verified result' });
+      else results.set(r.id, { status: 'pending', reason: null });
+    }
+    return { status: 'verified', canonicalSha256: shard.canonicalSha256, bestAgreeing: shard.quorum, results, undecided };
+  }
+  if (shard.status !== 'pending') {
+    for (const r of candidates) results.set(r.id, { status: r.status, reason: null });
+    return { status: shard.status, canonicalSha256: shard.canonicalSha256, bestAgreeing: 0, results, undecided };
+  }
+
+  const proven = candidates.find((r) => r.check === 'valid');
+  const groups = groupAgreeing(candidates, safeAgree);
+  const best = proven
+    ? (groups.find((g) => g.includes(proven)) ?? [proven])
+    : groups.reduce<Replica[]>((a, g) => (g.length > a.length ? g : a), []);
+  const verified = proven !== undefined || best.length >= shard.quorum;
+  if (verified) {
+    const winners = new Set(best);
+    for (const r of candidates) {
+      if (winners.has(r) || r.check === 'valid') results.set(r.id, { status: 'valid', reason: null });
+      else if (!undecided) results.set(r.id, { status: 'invalid', reason: 'disagrees with the quorum' });
+      else results.set(r.id, { status: 'pending', reason: null });
+    }
+    return {
+      status: 'verified',
+      canonicalSha256: (proven ?? best[0]!).sha256,
+      bestAgreeing: best.length,
+      results,
+      undecided,
+    };
+  }
+  for (const r of candidates) results.set(r.id, { status: 'pending', reason: null });
+  const failed = !undecided && shard.resultsCount >= shard.maxResults;
+  return { status: failed ? 'failed' : 'pending', canonicalSha256: null, bestAgreeing: best.length, results, undecided };
+}

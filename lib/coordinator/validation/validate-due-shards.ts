@@ -1,0 +1,145 @@
+import { inArray, sql } from 'drizzle-orm';
+import { getBlobs } from '../../db/blobs';
+import { type Db, queryRows } from '../../db/client';
+import { results, type ShardInputRef } from '../../db/schema';
+import type { ResultStatus, ShardStatus } from '../../protocol/states';
+import { clock } from '../clock';
+import type { CpuPool } from '../pipeline/cpu-pool';
+import { type VerdictWrite, writeVerdicts } from './write-verdicts';
+
+export interface ValidateOptions {
+  /** Most shards claimed at once. */
+  batch: number;
+  /** How long a claim keeps other validators off a shard (then a crashed validator's work is redone). */
+  claimMs: number;
+  /** Time budget for one shard's checks and comparisons. */
+  budgetMs: number;
+  /** Wait before looking again at a shard whose check or comparison could not run. */
+  retryMs: number;
+}
+
+export const defaultValidateOptions: ValidateOptions = { batch: 256, claimMs: 60_000, budgetMs: 10_000, retryMs: 30_000 };
+
+interface ClaimedShard {
+  id: string;
+  job_id: string;
+  index: number;
+  kernel: string;
+  params: unknown;
+  secret: unknown;
+  inputs: ShardInputRef[];
+  status: ShardStatus;
+  quorum: number;
+  max_results: number;
+  results_count: number;
+  canonical_sha256: string | null;
+  work_units: number;
+  job_status: string;
+}
+
+/**
+ * One step of the validator (BOINC's `validator` daemon, driven by database state): claims shards
+ * that are due (`validate_after` passed), runs each shard's checks and comparisons in the CPU pool,
+ * and writes the verdicts. Safe to run twice and from many processes: claims are taken with
+ * `FOR UPDATE SKIP LOCKED`, a claim lapses by itself, and the write re-checks that no result arrived
+ * in between (it then leaves the shard due). Returns how many shards it claimed.
+ */
+export async function validateDueShards(
+  db: Db,
+  pool: CpuPool,
+  options: ValidateOptions = defaultValidateOptions,
+): Promise<number> {
+  const now = clock.now();
+  const claimed = await queryRows<ClaimedShard>(
+    db,
+    sql`
+      WITH due AS (
+        SELECT id FROM shards WHERE validate_after <= ${now}
+        ORDER BY validate_after LIMIT ${options.batch}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE shards s SET validate_after = ${new Date(now.getTime() + options.claimMs)}
+      FROM due, jobs j
+      WHERE s.id = due.id AND j.id = s.job_id
+      RETURNING s.id, s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum,
+        s.max_results, s.results_count, s.canonical_sha256, s.work_units, j.status AS job_status
+    `,
+  );
+  if (claimed.length === 0) return 0;
+
+  const replicas = await db
+    .select({
+      id: results.id,
+      shardId: results.shardId,
+      volunteerId: results.volunteerId,
+      sha256: results.sha256,
+      status: results.status,
+      checkVerdict: results.checkVerdict,
+    })
+    .from(results)
+    .where(
+      inArray(
+        results.shardId,
+        claimed.map((s) => s.id),
+      ),
+    );
+  const replicasByShard = new Map<string, typeof replicas>();
+  for (const r of replicas) {
+    const list = replicasByShard.get(r.shardId) ?? [];
+    list.push(r);
+    replicasByShard.set(r.shardId, list);
+  }
+
+  const live = claimed.filter((s) => ['queued', 'running'].includes(s.job_status) && s.status !== 'cancelled' && s.status !== 'failed');
+  const needed = new Set<string>();
+  for (const shard of live) {
+    for (const ref of shard.inputs) needed.add(ref.sha256);
+    if (shard.canonical_sha256) needed.add(shard.canonical_sha256);
+    for (const r of replicasByShard.get(shard.id) ?? []) if (r.status !== 'invalid') needed.add(r.sha256);
+  }
+  const bytes = await getBlobs(db, needed);
+
+  const writes: VerdictWrite[] = await Promise.all(
+    claimed.map(async (shard): Promise<VerdictWrite> => {
+      const list = replicasByShard.get(shard.id) ?? [];
+      const base = {
+        shardId: shard.id,
+        jobId: shard.job_id,
+        index: shard.index,
+        version: shard.results_count,
+        workUnits: Number(shard.work_units),
+        replicas: list.map((r) => ({ id: r.id, volunteerId: r.volunteerId, status: r.status as ResultStatus })),
+      };
+      if (!live.includes(shard)) return { ...base, kind: 'closed' };
+      try {
+        const decision = await pool.run(
+          'validateShard',
+          {
+            kernel: shard.kernel,
+            spec: {
+              params: shard.params,
+              secret: shard.secret,
+              inputs: Object.fromEntries(shard.inputs.map((ref) => [ref.name, bytes.get(ref.sha256)!])),
+            },
+            shard: {
+              status: shard.status,
+              quorum: shard.quorum,
+              maxResults: shard.max_results,
+              resultsCount: shard.results_count,
+              canonicalSha256: shard.canonical_sha256,
+            },
+            replicas: list.map((r) => ({ id: r.id, sha256: r.sha256, status: r.status, check: r.checkVerdict })),
+            bytes: Object.fromEntries(list.filter((r) => bytes.has(r.sha256)).map((r) => [r.sha256, bytes.get(r.sha256)!])),
+          },
+          { timeoutMs: options.budgetMs },
+        );
+        return { ...base, kind: 'decided', decision };
+      } catch (error) {
+        console.error(`validator: shard ${shard.id} left undecided:`, error instanceof Error ? error.message : error);
+        return { ...base, kind: 'undecided' };
+      }
+    }),
+  );
+  await writeVerdicts(db, clock.now(), writes, options.retryMs);
+  return claimed.length;
+}

@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows, type Tx } from '../../db/client';
+import type { ResultStatus, ShardStatus } from '../../protocol/states';
+import type { Replica, ShardDecision } from './decide-shard';
+
+interface WriteBase {
+  shardId: string;
+  jobId: string;
+  index: number;
+  /** `results_count` when the validator read the shard: the write is skipped if it changed since. */
+  version: number;
+  workUnits: number;
+  replicas: { id: string; volunteerId: string; status: ResultStatus }[];
+}
+
+/** What one validation step concluded about one shard. */
+export type VerdictWrite =
+  | (WriteBase & { kind: 'decided'; decision: ShardDecision & { checks: Record<string, Replica['check']> } })
+  /** The CPU work did not finish (budget, crash): look again after `retryMs`. */
+  | (WriteBase & { kind: 'undecided' })
+  /** The job is closed (cancelled or failed): nothing to decide, nothing due any more. */
+  | (WriteBase & { kind: 'closed' });
+
+/**
+ * Writes one validation step's verdicts in one transaction with a fixed number of statements:
+ * result statuses, shard states, the credit ledger (one row per result that became valid; a unique
+ * key makes double credit impossible), volunteer and job counters, a failed job's error, and a job
+ * whose last shard verified becomes due for assimilation.
+ *
+ * Optimistic: each shard is locked and its `results_count` compared with what the validator read;
+ * when a result arrived in between, that shard's verdict is dropped and the shard stays due.
+ */
+export async function writeVerdicts(db: Db, now: Date, writes: VerdictWrite[], retryMs: number): Promise<void> {
+  if (writes.length === 0) return;
+  await db.transaction(async (tx) => {
+    const current = await queryRows<{ id: string; results_count: number; status: ShardStatus }>(
+      tx,
+      sql`SELECT id, results_count, status FROM shards WHERE id IN (${sql.join(
+        writes.map((w) => sql`${w.shardId}::uuid`),
+        sql`, `,
+      )}) ORDER BY id FOR UPDATE`,
+    );
+    const byId = new Map(current.map((r) => [r.id, r]));
+    const stale = writes.filter((w) => byId.get(w.shardId)?.results_count !== w.version);
+    const fresh = writes.filter((w) => !stale.includes(w));
+
+    const shardRows: ReturnType<typeof sql>[] = [];
+    const resultRows: ReturnType<typeof sql>[] = [];
+    const credited: { resultId: string; volunteerId: string; jobId: string; workUnits: number }[] = [];
+    const volunteerDelta = new Map<string, { done: number; rejected: number }>();
+    const jobDelta = new Map<string, { verified: number; failed: number; failedIndex?: number }>();
+    const retryAt = new Date(now.getTime() + retryMs);
+
+    for (const w of stale) shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${now}::timestamptz, false)`);
+    for (const w of fresh) {
+      const before = byId.get(w.shardId)!;
+      if (w.kind === 'closed') {
+        shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true)`);
+        continue;
+      }
+      if (w.kind === 'undecided') {
+        shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false)`);
+        continue;
+      }
+      const d = w.decision;
+      let checked = 0;
+      for (const r of w.replicas) {
+        const check = d.checks[r.id];
+        if (check !== undefined && check !== 'undecided') checked += 1;
+        const next = d.results.get(r.id);
+        const storedCheck = check === 'valid' || check === 'plausible' ? check : null;
+        if (r.status !== 'pending' || !next) continue;
+        if (next.status === 'pending' && storedCheck === null) continue;
+        resultRows.push(sql`(${r.id}::uuid, ${next.status}::text, ${storedCheck}::text, ${next.reason}::text)`);
+        if (next.status === 'pending') continue;
+        const delta = volunteerDelta.get(r.volunteerId) ?? { done: 0, rejected: 0 };
+        if (next.status === 'valid') {
+          delta.done += 1;
+          credited.push({ resultId: r.id, volunteerId: r.volunteerId, jobId: w.jobId, workUnits: w.workUnits });
+        } else delta.rejected += 1;
+        volunteerDelta.set(r.volunteerId, delta);
+      }
+      shardRows.push(
+        sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false)`,
+      );
+      const jd = jobDelta.get(w.jobId) ?? { verified: 0, failed: 0 };
+      if (d.status === 'verified' && before.status !== 'verified') jd.verified += 1;
+      if (d.status === 'failed' && before.status !== 'failed') {
+        jd.failed += 1;
+        jd.failedIndex = w.index;
+      }
+      jobDelta.set(w.jobId, jd);
+    }
+
+    if (resultRows.length > 0) {
+      await tx.execute(sql`
+        UPDATE results AS r SET status = v.status, check_verdict = COALESCE(v.check_verdict, r.check_verdict), reason = v.reason
+        FROM (VALUES ${sql.join(resultRows, sql`, `)}) AS v(id, status, check_verdict, reason)
+        WHERE r.id = v.id AND r.status = 'pending'
+      `);
+    }
+    // Per shard: new status (NULL = unchanged), best group, canonical result, results now checked
+    // (leave `awaiting`), when to look again (NULL = not due), and whether its job closed.
+    await tx.execute(sql`
+      UPDATE shards AS s SET
+        status = COALESCE(v.status, s.status),
+        best_agreeing = COALESCE(v.best_agreeing, s.best_agreeing),
+        canonical_sha256 = COALESCE(v.canonical_sha256, s.canonical_sha256),
+        awaiting = CASE WHEN v.closed THEN 0 ELSE GREATEST(s.awaiting - v.checked, 0) END,
+        validate_after = v.validate_after
+      FROM (VALUES ${sql.join(shardRows, sql`, `)}) AS v(id, status, best_agreeing, canonical_sha256, checked, validate_after, closed)
+      WHERE s.id = v.id
+    `);
+
+    if (credited.length > 0) {
+      await tx.execute(sql`
+        INSERT INTO credits (result_id, volunteer_id, job_id, site, work_units, created_at)
+        SELECT v.result_id, v.volunteer_id, v.job_id, vol.site, v.work_units, ${now}
+        FROM (VALUES ${sql.join(
+          credited.map(
+            (c) => sql`(${c.resultId}::uuid, ${c.volunteerId}::uuid, ${c.jobId}::uuid, ${c.workUnits}::float8)`,
+          ),
+          sql`, `,
+        )}) AS v(result_id, volunteer_id, job_id, work_units)
+        JOIN volunteers vol ON vol.id = v.volunteer_id
+        ON CONFLICT (result_id) DO NOTHING
+      `);
+    }
+    await updateJobs(tx, now, jobDelta);
+    for (const id of [...volunteerDelta.keys()].sort()) {
+      const d = volunteerDelta.get(id)!;
+      await tx.execute(sql`
+        UPDATE volunteers SET shards_done = shards_done + ${d.done}, shards_rejected = shards_rejected + ${d.rejected}
+        WHERE id = ${id}::uuid
+      `);
+    }
+  });
+}
+
+/** Job counters in id order (a fixed lock order); a failed shard fails its job; a finished job is due for assembly. */
+async function updateJobs(
+  tx: Tx,
+  now: Date,
+  jobDelta: Map<string, { verified: number; failed: number; failedIndex?: number }>,
+): Promise<void> {
+  for (const jobId of [...jobDelta.keys()].sort()) {
+    const d = jobDelta.get(jobId)!;
+    if (d.verified === 0 && d.failed === 0) continue;
+    const failedMessage =
+      d.failedIndex === undefined
+        ? null
+        : `Shard ${d.failedIndex} received its maximum number of results without enough of them agreeing.`;
+    await tx.execute(sql`
+      UPDATE jobs SET
+        shards_verified = shards_verified + ${d.verified},
+        shards_failed = shards_failed + ${d.failed},
+        updated_at = ${now},
+        status = CASE WHEN ${failedMessage}::text IS NOT NULL AND status IN ('queued', 'running') THEN 'failed' ELSE status END,
+        error = CASE WHEN ${failedMessage}::text IS NOT NULL THEN COALESCE(error, ${failedMessage}::text) ELSE error END,
+        finished_at = CASE WHEN ${failedMessage}::text IS NOT NULL THEN COALESCE(finished_at, ${now}) ELSE finished_at END,
+        assemble_after = CASE
+          WHEN status = 'running' AND ${failedMessage}::text IS NULL AND shards_verified + ${d.verified} = shards_total THEN ${now}
+          ELSE assemble_after END
+      WHERE id = ${jobId}::uuid
+    `);
+  }
+}
