@@ -5,7 +5,7 @@ import { queryRows } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { parseNpy, writeNpy } from '@/lib/kernels/npy';
 import { sha256 } from '@/lib/kernels/sha256';
-import { api, backend, openTestDb, type TestDb, toBase64 } from './harness';
+import { api, backend, openTestDb, settle, type TestDb, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -109,16 +109,23 @@ describe(`job lifecycle (${backend})`, () => {
     const bob = await SimVolunteer.register();
     // Alice uses the batch endpoint, Bob the single PUT.
     const aliceDone = await alice.work({ batch: 5, rounds: 1 });
+    let last: { leaseId: string; bytes: Uint8Array } | undefined;
     for (;;) {
       const leases = await bob.lease(3);
       if (leases.length === 0) break;
       for (const lease of leases) {
-        const r = await api.put(bob.token, lease.leaseId, await bob.compute(lease));
+        last = { leaseId: lease.leaseId, bytes: await bob.compute(lease) };
+        const r = await api.put(bob.token, last.leaseId, last.bytes);
         expect(r.status).toBe(202);
-        expect(r.body.status).toBe('valid');
+        // Accepted and stored; the validator decides it outside the request.
+        expect(r.body.status).toBe('pending');
       }
     }
+    await settle();
+    const again = await api.put(bob.token, last!.leaseId, last!.bytes);
+    expect(again.body.status).toBe('valid');
     await alice.work();
+    await settle();
 
     const status = await api.job(job.jobId);
     expect(status.body.status).toBe('completed');
@@ -150,11 +157,13 @@ describe(`job lifecycle (${backend})`, () => {
     const first = await SimVolunteer.register();
     const second = await SimVolunteer.register();
     await first.work();
+    await settle();
     expect((await api.job(job.jobId)).body.status).toBe('running');
     const pending = await first.me();
     expect(pending.credit.pending).toBeGreaterThan(0);
     expect(pending.credit.verified).toBe(0);
     await second.work();
+    await settle();
     const done = await api.job(job.jobId);
     expect(done.body.status).toBe('completed');
     const output = (await api.result(job.jobId)).body;
@@ -184,6 +193,7 @@ describe(`job lifecycle (${backend})`, () => {
     expect(late.body.error.code).toBe('lease_expired');
     for (const lease of reissued)
       expect((await api.put(fast.token, lease.leaseId, await fast.compute(lease))).status).toBe(202);
+    await settle();
     expect((await api.job(job.jobId)).body.status).toBe('completed');
     expect((await slow.me()).credit.verified).toBe(0);
   });
@@ -275,8 +285,10 @@ describe(`job lifecycle (${backend})`, () => {
     );
     for (const a of answers) {
       const status = a.status === 202 ? a.body.status : a.body.results[0].status;
-      expect(status).toBe('valid');
+      expect(status).toBe('pending');
     }
+    await settle();
+    expect((await api.put(worker.token, lease!.leaseId, bytes)).body.status).toBe('valid');
     expect(await count('results', sql`lease_id = ${lease!.leaseId}::uuid`)).toBe(1);
     expect(await count('credits', sql`volunteer_id = ${worker.id}::uuid`)).toBe(1);
     expect((await worker.me()).shardsDone).toBe(1);
@@ -300,10 +312,13 @@ describe(`job lifecycle (${backend})`, () => {
         return { leaseId: l.leaseId, bytes };
       }),
     );
-    const answers = await liar.submitBatch(lies);
-    for (const a of answers) expect(a.status).toBe('invalid');
+    for (const a of await liar.submitBatch(lies)) expect(a.status).toBe('pending');
+    await settle();
+    // The same bytes again answer the verdict the validator reached.
+    for (const a of await liar.submitBatch(lies)) expect(a.status).toBe('invalid');
     const honest = await SimVolunteer.register();
     await honest.work();
+    await settle();
     expect((await api.job(mm.jobId)).body.status).toBe('completed');
     const c = parseNpy((await api.result(mm.jobId)).body as Uint8Array, 'c');
     const expected = product(mm.a, mm.b, 6, 6, 5);
@@ -318,8 +333,11 @@ describe(`job lifecycle (${backend})`, () => {
         hidden.map(async (l) => ({ leaseId: l.leaseId, bytes: (await hider.compute(l)).slice(8) })),
       ),
     );
+    await settle();
     await (await SimVolunteer.register()).work();
+    await settle();
     await (await SimVolunteer.register()).work();
+    await settle();
     expect((await api.job(hs.jobId)).body.status).toBe('completed');
     const nonces = (await api.result(hs.jobId)).body.nonces;
     expect(nonces).toEqual(bruteForceNonces('feedc0de', 6, 1000, 2000));
@@ -346,6 +364,7 @@ describe(`job lifecycle (${backend})`, () => {
       const answer = i === 0 ? honest : i === 1 ? honest.slice(8) : new Uint8Array(0);
       const [r] = await v.submitBatch([{ leaseId: lease!.leaseId, bytes: answer }]);
       expect(r!.error).toBeUndefined();
+      await settle();
     }
     const failed = await api.job(job.jobId);
     expect(failed.body.status).toBe('failed');
@@ -405,6 +424,7 @@ describe(`job lifecycle (${backend})`, () => {
     const job = await matmulJob(owner, 8, 8, 3, { tileRows: 4, tileCols: 4 });
     const worker = await SimVolunteer.register();
     await worker.work({ batch: 2, rounds: 1 });
+    await settle();
     const before = await api.job(job.jobId);
     expect(before.body.progress.verified).toBe(2);
     const held = await worker.lease(1);
@@ -417,6 +437,7 @@ describe(`job lifecycle (${backend})`, () => {
     const r = await api.put(worker.token, held[0]!.leaseId, await worker.compute(held[0]!));
     expect(r.status).toBe(202);
     await worker.work();
+    await settle();
     expect((await api.job(job.jobId)).body.status).toBe('completed');
   });
 });
