@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, backend, openTestDb, type TestDb } from './harness';
+import { api, backend, openTestDb, settle, type TestDb } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -26,6 +26,7 @@ describe(`mandelbrot, montecarlo and wgsl through the API (${backend})`, () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     await (await SimVolunteer.register()).work();
     await (await SimVolunteer.register()).work();
+    await settle();
     const job = await api.job(created.body.jobId);
     expect(job.body.status).toBe('completed');
     const result = await api.result(created.body.jobId);
@@ -52,6 +53,7 @@ describe(`mandelbrot, montecarlo and wgsl through the API (${backend})`, () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     await (await SimVolunteer.register()).work();
     await (await SimVolunteer.register()).work();
+    await settle();
     expect((await api.job(created.body.jobId)).body.status).toBe('completed');
     const output = (await api.result(created.body.jobId)).body;
     expect(output.paths).toBe(65536);

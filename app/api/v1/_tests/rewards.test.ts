@@ -30,7 +30,7 @@ import { startEpochScheduler } from '@/lib/coordinator/rewards/epoch-scheduler';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, openTestDb, type TestDb, toBase64 } from './harness';
+import { api, openTestDb, settle, type TestDb, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -125,6 +125,8 @@ async function work(volunteer: SimVolunteer, count: number): Promise<bigint> {
   const parts = await Promise.all(
     leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await volunteer.compute(l) })),
   );
+  for (const result of await volunteer.submitBatch(parts)) expect(result.status).toBe('pending');
+  await settle();
   for (const result of await volunteer.submitBatch(parts)) expect(result.status).toBe('valid');
   return perShard * BigInt(count);
 }
