@@ -52,6 +52,18 @@ export async function acceptResults(
   const now = clock.now();
   const outcomes = await db.transaction(async (tx) => {
     const leaseIds = [...new Set(items.map((i) => i.leaseId))];
+    const leaseList = sql.join(
+      leaseIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    // Lock the shards first, in id order (no deadlocks between batches); then read leases and
+    // results with a fresh statement, which under READ COMMITTED sees what the lock waited for.
+    await tx.execute(sql`
+      SELECT s.id FROM shards s
+      WHERE s.id IN (SELECT shard_id FROM leases WHERE id IN (${leaseList}) AND volunteer_id = ${volunteerId}::uuid)
+      ORDER BY s.id
+      FOR UPDATE
+    `);
     const rows = await queryRows<Row>(
       tx,
       sql`
@@ -62,12 +74,7 @@ export async function acceptResults(
         JOIN shards s ON s.id = l.shard_id
         JOIN jobs j ON j.id = l.job_id
         LEFT JOIN results r ON r.lease_id = l.id
-        WHERE l.id IN (${sql.join(
-          leaseIds.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )}) AND l.volunteer_id = ${volunteerId}::uuid
-        ORDER BY s.id
-        FOR UPDATE OF s
+        WHERE l.id IN (${leaseList}) AND l.volunteer_id = ${volunteerId}::uuid
       `,
     );
     const byLease = new Map(rows.map((r) => [r.lease_id, r]));

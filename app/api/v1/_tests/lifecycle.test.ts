@@ -285,7 +285,8 @@ describe(`job lifecycle (${backend})`, () => {
     );
     for (const a of answers) {
       const status = a.status === 202 ? a.body.status : a.body.results[0].status;
-      expect(status).toBe('pending');
+      // Each answer is the result's status at that moment: stored, or already validated.
+      expect(['pending', 'valid']).toContain(status);
     }
     await settle();
     expect((await api.put(worker.token, lease!.leaseId, bytes)).body.status).toBe('valid');
