@@ -1,7 +1,10 @@
 import { ApiError } from '../errors';
 import { createJobMultipartMetaSchema, createJobRequestSchema } from '../protocol/jobs';
 import { zodToApiError } from './api-response';
-import { maxBodyBytes, readBytes, readFormData } from './read-body';
+import { maxBodyBytes, readBytes, readMultipart, rejectNul } from './read-body';
+
+/** Most parts in a multipart job: the `job` part plus its input files. */
+const maxJobParts = 64;
 
 export interface DecodedJobRequest {
   kernel: string;
@@ -47,6 +50,7 @@ export async function decodeJobRequest(request: Request): Promise<DecodedJobRequ
     const detail = error instanceof Error ? error.message : 'unparseable';
     throw new ApiError('invalid_json', `The body is not valid JSON (${detail}); send a JSON object.`);
   }
+  rejectNul(value);
   const parsed = createJobRequestSchema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const { inputs, ...rest } = parsed.data;
@@ -56,9 +60,9 @@ export async function decodeJobRequest(request: Request): Promise<DecodedJobRequ
 }
 
 async function decodeMultipart(request: Request, contentType: string): Promise<DecodedJobRequest> {
-  const form = await readFormData(request, contentType, maxBodyBytes);
-  const meta = form.get('job');
-  if (typeof meta !== 'string') {
+  const parts = await readMultipart(request, contentType, { maxBytes: maxBodyBytes, maxParts: maxJobParts });
+  const meta = parts.find((p) => p.name === 'job' && p.filename === undefined);
+  if (!meta) {
     throw new ApiError(
       'invalid_request',
       'job: missing; add a "job" part holding {kernel, params, replication?, title?} as JSON.',
@@ -67,29 +71,23 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   }
   let value: unknown;
   try {
-    value = JSON.parse(meta);
+    value = JSON.parse(new TextDecoder().decode(meta.bytes));
   } catch {
     throw new ApiError('invalid_json', 'job: the "job" part is not valid JSON.', 'job');
   }
+  rejectNul(value, ['job']);
   const parsed = createJobMultipartMetaSchema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const inputs: Record<string, Uint8Array> = {};
-  for (const [name, part] of form.entries()) {
-    if (name === 'job') continue;
-    if (typeof part === 'string') {
-      throw new ApiError(
-        'invalid_input',
-        `inputs.${name}: send it as a file part, not a text field.`,
-        `inputs.${name}`,
-      );
+  for (const part of parts) {
+    if (part === meta) continue;
+    const field = `inputs.${part.name}`;
+    if (part.filename === undefined) {
+      throw new ApiError('invalid_input', `${field}: send it as a file part, not a text field.`, field);
     }
-    if (inputs[name])
-      throw new ApiError(
-        'invalid_input',
-        `inputs.${name}: sent twice; send each input once.`,
-        `inputs.${name}`,
-      );
-    inputs[name] = new Uint8Array(await part.arrayBuffer());
+    if (inputs[part.name])
+      throw new ApiError('invalid_input', `${field}: sent twice; send each input once.`, field);
+    inputs[part.name] = part.bytes;
   }
   return { ...parsed.data, inputs };
 }

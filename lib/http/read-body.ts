@@ -1,3 +1,4 @@
+import busboy from 'busboy';
 import type { z } from 'zod';
 import { ApiError } from '../errors';
 import { zodToApiError } from './api-response';
@@ -55,9 +56,38 @@ export async function readJson<S extends z.ZodType>(
       throw new ApiError('invalid_json', `The body is not valid JSON (${detail}); send a JSON object.`);
     }
   }
+  rejectNul(value);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   return parsed.data;
+}
+
+/**
+ * Refuses a NUL character anywhere in a parsed JSON value (keys included) with a 400 naming the
+ * field: Postgres cannot store it in text or jsonb, so it would otherwise surface as a 500.
+ */
+export function rejectNul(value: unknown, path: string[] = []): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      const field = path.join('.') || 'body';
+      throw new ApiError(
+        'invalid_request',
+        `${field}: contains a NUL character (\\u0000); remove it.`,
+        field,
+      );
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) rejectNul(item, [...path, String(i)]);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      rejectNul(key, [...path, key]);
+      rejectNul(item, [...path, key]);
+    }
+  }
 }
 
 /** Validates a path or query parameter. */
@@ -67,22 +97,119 @@ export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name:
   return parsed.data;
 }
 
+export interface MultipartPart {
+  name: string;
+  /** Set for file parts; text fields have none. */
+  filename?: string;
+  bytes: Uint8Array;
+}
+
+export interface MultipartLimits {
+  /** Most bytes in the whole body. */
+  maxBytes: number;
+  /** Most parts (files and fields together). */
+  maxParts: number;
+}
+
 /**
- * Reads a `multipart/form-data` body of at most `limit` bytes (undici's own `formData()` has no
- * limit); a malformed body is a 400.
+ * Reads a `multipart/form-data` body as a stream, enforcing its limits while reading: the part
+ * past `maxParts` or the byte past `maxBytes` stops the parse with a 4xx at once, so a small body
+ * of 100,000 empty parts costs no more than the first `maxParts` of them. A malformed body is a 400.
  */
-export async function readFormData(
+export async function readMultipart(
   request: Request,
   contentType: string,
-  limit = maxBodyBytes,
-): Promise<FormData> {
-  const bytes = await readBytes(request, limit);
+  limits: MultipartLimits,
+): Promise<MultipartPart[]> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  let parser: ReturnType<typeof busboy>;
   try {
-    return await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      limits: {
+        parts: limits.maxParts,
+        files: limits.maxParts,
+        fields: limits.maxParts,
+        fileSize: limits.maxBytes,
+        fieldSize: limits.maxBytes,
+      },
+      defParamCharset: 'utf8',
+    });
   } catch {
-    throw new ApiError(
-      'invalid_request',
-      'The multipart body could not be parsed; check its boundary and parts.',
-    );
+    throw malformedMultipart();
   }
+  const parts: MultipartPart[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    let total = 0;
+    const fail = (error: ApiError) => {
+      reject(error);
+      parser.removeAllListeners();
+      parser.on('error', () => {});
+    };
+    const tooMany = () =>
+      fail(
+        new ApiError(
+          'invalid_request',
+          `At most ${limits.maxParts} parts per request; send several requests.`,
+        ),
+      );
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.byteLength;
+        if (total > limits.maxBytes) {
+          fail(tooLarge(limits.maxBytes));
+          stream.resume();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        parts.push({ name, filename: info.filename ?? '', bytes: new Uint8Array(Buffer.concat(chunks)) });
+      });
+    });
+    parser.on('field', (name, value) => {
+      total += Buffer.byteLength(value);
+      if (total > limits.maxBytes) return fail(tooLarge(limits.maxBytes));
+      parts.push({ name, bytes: new TextEncoder().encode(value) });
+    });
+    parser.on('partsLimit', tooMany);
+    parser.on('filesLimit', tooMany);
+    parser.on('fieldsLimit', tooMany);
+    parser.on('error', () => fail(malformedMultipart()));
+    parser.on('close', () => resolve());
+  });
+  const pump = (async () => {
+    if (!request.body) {
+      parser.end();
+      return;
+    }
+    const reader = request.body.getReader();
+    let settled = false;
+    done.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+        void reader.cancel().catch(() => {});
+      },
+    );
+    for (;;) {
+      const { done: end, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (end || settled) break;
+      if (!parser.write(value)) await new Promise((resolve) => parser.once('drain', resolve));
+    }
+    if (!settled) parser.end();
+  })();
+  await Promise.all([done, pump]);
+  return parts;
+}
+
+function malformedMultipart(): ApiError {
+  return new ApiError(
+    'invalid_request',
+    'The multipart body could not be parsed; check its boundary and parts.',
+  );
 }

@@ -67,6 +67,18 @@ export async function getJob(db: Queryable, jobId: string): Promise<JobSummary> 
   return summary;
 }
 
+/** Summaries of several jobs in two queries (unknown ids are left out), for the shared progress poll. */
+export async function getJobsByIds(db: Queryable, ids: readonly string[]): Promise<JobSummary[]> {
+  if (ids.length === 0) return [];
+  return toSummaries(
+    db,
+    await db
+      .select()
+      .from(jobs)
+      .where(inArray(jobs.id, [...ids])),
+  );
+}
+
 /** The most recent jobs first. */
 export async function listJobs(db: Queryable, options: { limit: number }): Promise<JobSummary[]> {
   const rows = await db.select().from(jobs).orderBy(desc(jobs.createdAt)).limit(options.limit);

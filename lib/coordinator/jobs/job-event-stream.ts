@@ -1,27 +1,29 @@
-import type { Queryable } from '../../db/client';
-import { getJob } from './get-job';
+import type { JobSummary } from '../../protocol/jobs';
+import type { JobProgressHub } from './job-progress-hub';
 
 const terminal = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * Progress as Server-Sent Events: a `progress` event whenever the job's summary changes, then one
- * `end` event when it reaches a terminal status. It polls the database rather than listening to an
- * in-process emitter, so it works the same when many coordinator processes share one Postgres.
+ * `end` event when it reaches a terminal status. Summaries come from the process's shared
+ * `JobProgressHub` poll, not from a query per stream.
  */
 export function jobEventStream(
-  db: Queryable,
+  hub: JobProgressHub,
   jobId: string,
   signal: AbortSignal,
-  pollMs = 500,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stop: (() => void) | undefined;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      let last = '';
-      let ticks = 0;
+      let closed = false;
       const close = () => {
-        if (timer) clearTimeout(timer);
+        if (closed) return;
+        closed = true;
+        stop?.();
+        clearInterval(keepAlive);
         try {
           controller.close();
         } catch {
@@ -29,38 +31,24 @@ export function jobEventStream(
         }
       };
       signal.addEventListener('abort', close, { once: true });
-      const tick = async () => {
-        if (signal.aborted) return;
-        try {
-          const job = await getJob(db, jobId);
-          const data = JSON.stringify(job);
-          if (data !== last) {
-            last = data;
-            controller.enqueue(encoder.encode(`event: progress\ndata: ${data}\n\n`));
-          } else if (++ticks % 30 === 0) {
-            controller.enqueue(encoder.encode(': keep-alive\n\n'));
-          }
-          if (terminal.has(job.status)) {
-            controller.enqueue(
-              encoder.encode(`event: end\ndata: ${JSON.stringify({ status: job.status })}\n\n`),
-            );
-            close();
-            return;
-          }
-        } catch (error) {
+      keepAlive = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'));
+      }, 15_000);
+      stop = hub.watch(jobId, (job: JobSummary) => {
+        if (closed) return;
+        controller.enqueue(encoder.encode(`event: progress\ndata: ${JSON.stringify(job)}\n\n`));
+        if (terminal.has(job.status)) {
           controller.enqueue(
-            encoder.encode(`event: error\ndata: ${JSON.stringify({ message: 'progress unavailable' })}\n\n`),
+            encoder.encode(`event: end\ndata: ${JSON.stringify({ status: job.status })}\n\n`),
           );
-          console.error('job event stream', error);
-          close();
-          return;
+          queueMicrotask(close);
         }
-        timer = setTimeout(tick, pollMs);
-      };
-      void tick();
+      });
+      if (closed) stop();
     },
     cancel() {
-      if (timer) clearTimeout(timer);
+      stop?.();
+      clearInterval(keepAlive);
     },
   });
 }

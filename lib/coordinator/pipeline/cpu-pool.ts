@@ -102,7 +102,8 @@ export class CpuPool {
     slot.busy = { job, timer };
     slot.ready.then(
       () => {
-        if (slot.busy?.job === job) slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
+        if (slot.busy?.job === job)
+          slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
       },
       () => {},
     );
@@ -116,23 +117,37 @@ export class CpuPool {
       markReady = resolve;
     });
     const slot: Slot = { worker, ready };
-    worker.on('message', (message: { ready?: true; id?: number; ok?: boolean; value?: unknown; error?: { name: string; message: string } }) => {
-      if (message.ready) {
-        markReady();
-        return;
-      }
-      const busy = slot.busy;
-      if (!busy || busy.job.id !== message.id) return;
-      clearTimeout(busy.timer);
-      slot.busy = undefined;
-      if (message.ok) busy.job.resolve(message.value);
-      else busy.job.reject(new CpuTaskError(message.error?.name ?? 'Error', message.error?.message ?? 'failed'));
-      this.pump();
-    });
+    worker.on(
+      'message',
+      (message: {
+        ready?: true;
+        id?: number;
+        ok?: boolean;
+        value?: unknown;
+        error?: { name: string; message: string };
+      }) => {
+        if (message.ready) {
+          markReady();
+          return;
+        }
+        const busy = slot.busy;
+        if (!busy || busy.job.id !== message.id) return;
+        clearTimeout(busy.timer);
+        slot.busy = undefined;
+        if (message.ok) busy.job.resolve(message.value);
+        else
+          busy.job.reject(
+            new CpuTaskError(message.error?.name ?? 'Error', message.error?.message ?? 'failed'),
+          );
+        this.pump();
+      },
+    );
     worker.on('error', (error) => {
       const reason =
         (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new CpuBudgetError(`${slot.busy?.job.task ?? 'task'} ran out of its ${this.heapMb} MB memory budget`)
+          ? new CpuBudgetError(
+              `${slot.busy?.job.task ?? 'task'} ran out of its ${this.heapMb} MB memory budget`,
+            )
           : error;
       this.replace(slot, reason);
     });

@@ -46,15 +46,27 @@ async function prepareJob(input: {
   }
   for (const name of Object.keys(input.inputs)) {
     if (!kernel.inputNames.includes(name)) {
-      const expected = kernel.inputNames.length ? `it takes ${kernel.inputNames.join(', ')}` : 'it takes no inputs';
+      const expected = kernel.inputNames.length
+        ? `it takes ${kernel.inputNames.join(', ')}`
+        : 'it takes no inputs';
       const field = `inputs.${name}`;
-      return { ok: false, code: 'invalid_input', message: `${field}: kernel "${kernel.name}" has no input "${name}"; ${expected}.`, field };
+      return {
+        ok: false,
+        code: 'invalid_input',
+        message: `${field}: kernel "${kernel.name}" has no input "${name}"; ${expected}.`,
+        field,
+      };
     }
   }
   for (const name of kernel.inputNames) {
     if (!input.inputs[name] && !kernel.optionalInputNames?.includes(name)) {
       const field = `inputs.${name}`;
-      return { ok: false, code: 'invalid_input', message: `${field}: missing; kernel "${kernel.name}" needs ${kernel.inputNames.join(', ')}.`, field };
+      return {
+        ok: false,
+        code: 'invalid_input',
+        message: `${field}: missing; kernel "${kernel.name}" needs ${kernel.inputNames.join(', ')}.`,
+        field,
+      };
     }
   }
   let specs: ShardSpec<unknown>[];
@@ -62,13 +74,20 @@ async function prepareJob(input: {
     specs = kernel.split({ params: parsed.data, inputs: input.inputs });
   } catch (error) {
     if (error instanceof KernelInputError) {
-      const message = error.message.startsWith(error.field) ? error.message : `${error.field}: ${error.message}`;
+      const message = error.message.startsWith(error.field)
+        ? error.message
+        : `${error.field}: ${error.message}`;
       return { ok: false, code: 'invalid_input', message, field: error.field };
     }
     throw error;
   }
   if (specs.length === 0) {
-    return { ok: false, code: 'invalid_input', message: 'params: the job has no work in it; check its params.', field: 'params' };
+    return {
+      ok: false,
+      code: 'invalid_input',
+      message: 'params: the job has no work in it; check its params.',
+      field: 'params',
+    };
   }
   if (specs.length > input.maxShards) {
     return {

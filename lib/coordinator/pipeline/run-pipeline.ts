@@ -64,7 +64,10 @@ export function startPipeline(
  * finished job assembled), for tests and benchmarks that need verdicts before they look. Throws
  * after `timeoutMs`.
  */
-export async function drainPipeline(db: Db, options: { timeoutMs?: number; pool?: CpuPool } = {}): Promise<void> {
+export async function drainPipeline(
+  db: Db,
+  options: { timeoutMs?: number; pool?: CpuPool } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const claimed = await runPipelineOnce(db, options.pool ?? getCpuPool());

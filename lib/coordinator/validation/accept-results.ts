@@ -103,7 +103,13 @@ export async function acceptResults(
         continue;
       }
       seen.set(item.leaseId, sha);
-      created.push({ id: randomUUID(), leaseId: item.leaseId, shardId: row!.shard_id, sha256: sha, bytes: item.bytes });
+      created.push({
+        id: randomUUID(),
+        leaseId: item.leaseId,
+        shardId: row!.shard_id,
+        sha256: sha,
+        bytes: item.bytes,
+      });
       out.push({ leaseId: item.leaseId, status: 'pending' });
     }
     if (created.length === 0) return out;
@@ -156,13 +162,17 @@ function notFound(leaseId: string): ApiError {
 }
 
 function conflict(): ApiError {
-  return new ApiError('conflict', 'A different result was already accepted for this lease; results cannot be changed.');
+  return new ApiError(
+    'conflict',
+    'A different result was already accepted for this lease; results cannot be changed.',
+  );
 }
 
 /** Refusals that hold whatever happened before: the size is wrong for this shard. */
 function refuse(row: Row, bytes: Uint8Array): ApiError | null {
   const kernel = getKernel(row.kernel);
-  if (!kernel) return new ApiError('job_closed', 'This shard belongs to a kernel this coordinator no longer runs.');
+  if (!kernel)
+    return new ApiError('job_closed', 'This shard belongs to a kernel this coordinator no longer runs.');
   const size = kernel.resultSize(row.params);
   if ('exact' in size) {
     return bytes.byteLength === size.exact
@@ -192,7 +202,11 @@ function isOpen(row: Row, now: Date): boolean {
 }
 
 function closedOrExpired(row: Row): ApiError {
-  if (!['queued', 'running'].includes(row.job_status) || row.shard_status === 'cancelled' || row.shard_status === 'failed') {
+  if (
+    !['queued', 'running'].includes(row.job_status) ||
+    row.shard_status === 'cancelled' ||
+    row.shard_status === 'failed'
+  ) {
     return new ApiError('job_closed', `The job is ${row.job_status}; this result is no longer needed.`);
   }
   return new ApiError(

@@ -70,7 +70,10 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   const candidates: Replica[] = [];
   for (const r of replicas) {
     if (r.status === 'invalid' || r.check === 'invalid') {
-      results.set(r.id, { status: 'invalid', reason: r.status === 'invalid' ? null : (r.reason ?? 'failed the check') });
+      results.set(r.id, {
+        status: 'invalid',
+        reason: r.status === 'invalid' ? null : (r.reason ?? 'failed the check'),
+      });
     } else if (r.check === 'undecided') {
       undecided = true;
       results.set(r.id, { status: r.status, reason: null });
@@ -86,15 +89,29 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
         results.set(r.id, { status: r.status, reason: null });
         continue;
       }
-      if (r.check === 'valid' || safeAgree(canonical, r)) results.set(r.id, { status: 'valid', reason: null });
-      else if (!undecided) results.set(r.id, { status: 'invalid', reason: 'disagrees with the verified result' });
+      if (r.check === 'valid' || safeAgree(canonical, r))
+        results.set(r.id, { status: 'valid', reason: null });
+      else if (!undecided)
+        results.set(r.id, { status: 'invalid', reason: 'disagrees with the verified result' });
       else results.set(r.id, { status: 'pending', reason: null });
     }
-    return { status: 'verified', canonicalSha256: shard.canonicalSha256, bestAgreeing: shard.quorum, results, undecided };
+    return {
+      status: 'verified',
+      canonicalSha256: shard.canonicalSha256,
+      bestAgreeing: shard.quorum,
+      results,
+      undecided,
+    };
   }
   if (shard.status !== 'pending') {
     for (const r of candidates) results.set(r.id, { status: r.status, reason: null });
-    return { status: shard.status, canonicalSha256: shard.canonicalSha256, bestAgreeing: 0, results, undecided };
+    return {
+      status: shard.status,
+      canonicalSha256: shard.canonicalSha256,
+      bestAgreeing: 0,
+      results,
+      undecided,
+    };
   }
 
   const proven = candidates.find((r) => r.check === 'valid');
@@ -120,5 +137,11 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   }
   for (const r of candidates) results.set(r.id, { status: 'pending', reason: null });
   const failed = !undecided && shard.resultsCount >= shard.maxResults;
-  return { status: failed ? 'failed' : 'pending', canonicalSha256: null, bestAgreeing: best.length, results, undecided };
+  return {
+    status: failed ? 'failed' : 'pending',
+    canonicalSha256: null,
+    bestAgreeing: best.length,
+    results,
+    undecided,
+  };
 }

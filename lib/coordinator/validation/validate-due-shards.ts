@@ -18,7 +18,12 @@ export interface ValidateOptions {
   retryMs: number;
 }
 
-export const defaultValidateOptions: ValidateOptions = { batch: 256, claimMs: 60_000, budgetMs: 10_000, retryMs: 30_000 };
+export const defaultValidateOptions: ValidateOptions = {
+  batch: 256,
+  claimMs: 60_000,
+  budgetMs: 10_000,
+  retryMs: 30_000,
+};
 
 interface ClaimedShard {
   id: string;
@@ -90,7 +95,9 @@ export async function validateDueShards(
     replicasByShard.set(r.shardId, list);
   }
 
-  const live = claimed.filter((s) => ['queued', 'running'].includes(s.job_status) && s.status !== 'cancelled' && s.status !== 'failed');
+  const live = claimed.filter(
+    (s) => ['queued', 'running'].includes(s.job_status) && s.status !== 'cancelled' && s.status !== 'failed',
+  );
   const needed = new Set<string>();
   for (const shard of live) {
     for (const ref of shard.inputs) needed.add(ref.sha256);
@@ -108,7 +115,11 @@ export async function validateDueShards(
         index: shard.index,
         version: shard.results_count,
         workUnits: Number(shard.work_units),
-        replicas: list.map((r) => ({ id: r.id, volunteerId: r.volunteerId, status: r.status as ResultStatus })),
+        replicas: list.map((r) => ({
+          id: r.id,
+          volunteerId: r.volunteerId,
+          status: r.status as ResultStatus,
+        })),
       };
       if (!live.includes(shard)) return { ...base, kind: 'closed' };
       try {
@@ -128,14 +139,24 @@ export async function validateDueShards(
               resultsCount: shard.results_count,
               canonicalSha256: shard.canonical_sha256,
             },
-            replicas: list.map((r) => ({ id: r.id, sha256: r.sha256, status: r.status, check: r.checkVerdict })),
-            bytes: Object.fromEntries(list.filter((r) => bytes.has(r.sha256)).map((r) => [r.sha256, bytes.get(r.sha256)!])),
+            replicas: list.map((r) => ({
+              id: r.id,
+              sha256: r.sha256,
+              status: r.status,
+              check: r.checkVerdict,
+            })),
+            bytes: Object.fromEntries(
+              list.filter((r) => bytes.has(r.sha256)).map((r) => [r.sha256, bytes.get(r.sha256)!]),
+            ),
           },
           { timeoutMs: options.budgetMs },
         );
         return { ...base, kind: 'decided', decision };
       } catch (error) {
-        console.error(`validator: shard ${shard.id} left undecided:`, error instanceof Error ? error.message : error);
+        console.error(
+          `validator: shard ${shard.id} left undecided:`,
+          error instanceof Error ? error.message : error,
+        );
         return { ...base, kind: 'undecided' };
       }
     }),

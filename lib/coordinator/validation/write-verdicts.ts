@@ -30,7 +30,12 @@ export type VerdictWrite =
  * Optimistic: each shard is locked and its `results_count` compared with what the validator read;
  * when a result arrived in between, that shard's verdict is dropped and the shard stays due.
  */
-export async function writeVerdicts(db: Db, now: Date, writes: VerdictWrite[], retryMs: number): Promise<void> {
+export async function writeVerdicts(
+  db: Db,
+  now: Date,
+  writes: VerdictWrite[],
+  retryMs: number,
+): Promise<void> {
   if (writes.length === 0) return;
   await db.transaction(async (tx) => {
     const current = await queryRows<{ id: string; results_count: number; status: ShardStatus }>(
@@ -51,15 +56,22 @@ export async function writeVerdicts(db: Db, now: Date, writes: VerdictWrite[], r
     const jobDelta = new Map<string, { verified: number; failed: number; failedIndex?: number }>();
     const retryAt = new Date(now.getTime() + retryMs);
 
-    for (const w of stale) shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${now}::timestamptz, false)`);
+    for (const w of stale)
+      shardRows.push(
+        sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${now}::timestamptz, false)`,
+      );
     for (const w of fresh) {
       const before = byId.get(w.shardId)!;
       if (w.kind === 'closed') {
-        shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true)`);
+        shardRows.push(
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true)`,
+        );
         continue;
       }
       if (w.kind === 'undecided') {
-        shardRows.push(sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false)`);
+        shardRows.push(
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false)`,
+        );
         continue;
       }
       const d = w.decision;
@@ -71,12 +83,19 @@ export async function writeVerdicts(db: Db, now: Date, writes: VerdictWrite[], r
         const storedCheck = check === 'valid' || check === 'plausible' ? check : null;
         if (r.status !== 'pending' || !next) continue;
         if (next.status === 'pending' && storedCheck === null) continue;
-        resultRows.push(sql`(${r.id}::uuid, ${next.status}::text, ${storedCheck}::text, ${next.reason}::text)`);
+        resultRows.push(
+          sql`(${r.id}::uuid, ${next.status}::text, ${storedCheck}::text, ${next.reason}::text)`,
+        );
         if (next.status === 'pending') continue;
         const delta = volunteerDelta.get(r.volunteerId) ?? { done: 0, rejected: 0 };
         if (next.status === 'valid') {
           delta.done += 1;
-          credited.push({ resultId: r.id, volunteerId: r.volunteerId, jobId: w.jobId, workUnits: w.workUnits });
+          credited.push({
+            resultId: r.id,
+            volunteerId: r.volunteerId,
+            jobId: w.jobId,
+            workUnits: w.workUnits,
+          });
         } else delta.rejected += 1;
         volunteerDelta.set(r.volunteerId, delta);
       }
@@ -118,7 +137,8 @@ export async function writeVerdicts(db: Db, now: Date, writes: VerdictWrite[], r
         SELECT v.result_id, v.volunteer_id, v.job_id, vol.site, v.work_units, ${now}
         FROM (VALUES ${sql.join(
           credited.map(
-            (c) => sql`(${c.resultId}::uuid, ${c.volunteerId}::uuid, ${c.jobId}::uuid, ${c.workUnits}::float8)`,
+            (c) =>
+              sql`(${c.resultId}::uuid, ${c.volunteerId}::uuid, ${c.jobId}::uuid, ${c.workUnits}::float8)`,
           ),
           sql`, `,
         )}) AS v(result_id, volunteer_id, job_id, work_units)

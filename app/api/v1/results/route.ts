@@ -5,7 +5,7 @@ import { acceptResults, type ResultSubmission } from '@/lib/coordinator/validati
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';
-import { readFormData } from '@/lib/http/read-body';
+import { readMultipart } from '@/lib/http/read-body';
 import type { BatchResultItem } from '@/lib/protocol/results';
 
 const maxBatchBytes = 64 * 1024 * 1024;
@@ -21,31 +21,30 @@ export const POST = withErrors(async (request) => {
       'Send multipart/form-data with one part per lease: the part name is the leaseId, its body the raw result.',
     );
   }
-  const form = await readFormData(request, contentType, maxBatchBytes);
-  const parts = [...form.entries()];
+  const parts = await readMultipart(request, contentType, { maxBytes: maxBatchBytes, maxParts });
   if (parts.length === 0)
     throw new ApiError('invalid_request', 'The batch is empty; add one part per lease.');
-  if (parts.length > maxParts)
-    throw new ApiError('invalid_request', `At most ${maxParts} parts per batch; send several batches.`);
 
   const items: ResultSubmission[] = [];
   const answers: (BatchResultItem | number)[] = [];
-  for (const [name, part] of parts) {
-    if (!z.uuid().safeParse(name).success) {
+  for (const part of parts) {
+    if (!z.uuid().safeParse(part.name).success) {
       answers.push(
-        refused(name, new ApiError('not_found', `Part "${name}" does not name a lease id (a UUID).`)),
+        refused(
+          part.name,
+          new ApiError('not_found', `Part "${part.name}" does not name a lease id (a UUID).`),
+        ),
       );
       continue;
     }
-    if (typeof part === 'string') {
+    if (part.filename === undefined) {
       // A part without a filename arrives as text, and text decoding would corrupt binary results.
-      const message = `Part "${name}" must be a file part (with a filename) holding the raw result bytes.`;
-      answers.push(refused(name, new ApiError('invalid_request', message)));
+      const message = `Part "${part.name}" must be a file part (with a filename) holding the raw result bytes.`;
+      answers.push(refused(part.name, new ApiError('invalid_request', message)));
       continue;
     }
-    const body = new Uint8Array(await part.arrayBuffer());
     answers.push(items.length);
-    items.push({ leaseId: name, bytes: body });
+    items.push({ leaseId: part.name, bytes: part.bytes });
   }
   const outcomes = await acceptResults(db, volunteer.id, items);
   const results = answers.map((a) => {

@@ -1,6 +1,7 @@
 // GET /api/v1/jobs/{id}/events — Server-Sent Events of progress until the job ends
 import { getJob } from '@/lib/coordinator/jobs/get-job';
 import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
+import { getJobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { getDb } from '@/lib/db/client';
 import { withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';
@@ -12,7 +13,7 @@ export const GET = withErrors(async (request, context: { params: Promise<{ id: s
   const id = parseParam(jobIdSchema, (await context.params).id, 'id');
   const db = await getDb();
   await getJob(db, id); // 404 before the stream starts
-  return new Response(jobEventStream(db, id, request.signal), {
+  return new Response(jobEventStream(getJobProgressHub(getDb), id, request.signal), {
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
