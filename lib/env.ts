@@ -53,7 +53,7 @@ export const envSchema = z.object({
   /** Worker threads for CPU work (verification, assembly, splitting). Default: cores − 1, at least 1. */
   PIPELINE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Live leases one volunteer may hold at once; a lease request beyond it gets fewer shards. */
-  MAX_LIVE_LEASES: z.coerce.number().int().min(1).max(4096).default(128),
+  MAX_LIVE_LEASES: z.coerce.number().int().min(1).max(4096).default(256),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,184 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareBudgetMs } from '@/lib/coordinator/jobs/create-job';
+import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
+import { JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
+import { fanOutShader } from '@/lib/coordinator/pipeline/fan-out-shader.fixture';
+import type { Db } from '@/lib/db/client';
+import { api, backend, openTestDb, settle, type TestDb } from './harness';
+import { SimVolunteer } from './volunteer-sim';
+
+/**
+ * Heavy requests an attacker can send cheaply. Each is refused or accepted while the event loop —
+ * which answers `/api/v1/health` and every other request — stays free: CPU work runs in worker
+ * threads, limits are enforced while reading, live progress is one shared poll. The bound is
+ * generous on purpose (a loaded 2-core machine); the real latency figures are in BENCHMARKS.md.
+ */
+const maxStallMs = 400;
+
+let testDb: TestDb;
+let owner: SimVolunteer;
+
+beforeAll(async () => {
+  testDb = await openTestDb();
+  owner = await SimVolunteer.register();
+});
+
+afterAll(async () => {
+  await testDb?.dispose();
+});
+
+/** Runs `work` and returns its value with the longest event-loop stall seen meanwhile. */
+async function stallDuring<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  try {
+    const value = await work();
+    return { value, stallMs: histogram.max / 1e6 };
+  } finally {
+    histogram.disable();
+  }
+}
+
+describe(`heavy input (${backend})`, () => {
+  it('refuses a wgsl shader whose reflection runs past its budget, naming the limit', async () => {
+    const code = fanOutShader(4, 11);
+    expect(code.length).toBeLessThan(2048);
+    const started = Date.now();
+    const { value: r, stallMs } = await stallDuring(() =>
+      api.createJob(owner.token, {
+        kernel: 'wgsl',
+        params: { code, workgroups: [1, 1, 1], outputBytes: 64 },
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain(`${prepareBudgetMs} ms`);
+    expect(Date.now() - started).toBeLessThan(prepareBudgetMs + 5_000);
+    expect(stallMs).toBeLessThan(maxStallMs);
+    // The thread that was stopped is replaced: the next job is accepted.
+    const ok = await api.createJob(owner.token, {
+      kernel: 'wgsl',
+      params: { code: fanOutShader(1, 1), workgroups: [1, 1, 1], outputBytes: 64 },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect((await api.cancel(owner.token, ok.body.jobId)).status).toBe(200);
+  });
+
+  it('refuses a tiny request that would create more shards than the per-job limit', async () => {
+    const params = {
+      width: 4096,
+      height: 4096,
+      centerX: -0.5,
+      centerY: 0,
+      scale: 3,
+      maxIter: 100,
+      tileSize: 16,
+    };
+    const { value: r, stallMs } = await stallDuring(() =>
+      api.createJob(owner.token, { kernel: 'mandelbrot', params }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/65536 shards, more than the limit of 16384/);
+    expect(stallMs).toBeLessThan(maxStallMs);
+  });
+
+  it('accepts a batch of expensive-to-check results at once and validates them off the event loop', async () => {
+    // 128 tiles of 16×16 at the largest iteration cap, over a view that is mostly inside the set.
+    const created = await api.createJob(owner.token, {
+      kernel: 'mandelbrot',
+      params: {
+        width: 256,
+        height: 128,
+        centerX: -0.2,
+        centerY: 0,
+        scale: 0.8,
+        maxIter: 100_000,
+        tileSize: 16,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.shards).toBe(128);
+    const volunteer = await SimVolunteer.register();
+    const leases = await volunteer.lease(256, { kernels: ['mandelbrot'] });
+    expect(leases).toHaveLength(128);
+    const lazy = leases.map((l) => ({ leaseId: l.leaseId, bytes: new Uint8Array(16 * 16 * 4) }));
+    const { value: answers, stallMs } = await stallDuring(() => volunteer.submitBatch(lazy));
+    expect(answers.every((a) => a.status === 'pending')).toBe(true);
+    expect(stallMs).toBeLessThan(maxStallMs);
+    const validation = await stallDuring(() => settle());
+    expect(validation.stallMs).toBeLessThan(maxStallMs);
+    const again = await volunteer.submitBatch(lazy);
+    expect(again.every((a) => a.status === 'invalid')).toBe(true);
+    expect((await api.cancel(owner.token, created.body.jobId)).status).toBe(200);
+  }, 120_000);
+
+  it('serves 200 progress streams of one job from one shared poll', async () => {
+    const created = await api.createJob(owner.token, {
+      kernel: 'hashsearch',
+      params: { prefix: 'ab', difficulty: 8, nonceStart: '0', nonceCount: 1000 },
+    });
+    expect(created.status).toBe(201);
+    let queries = 0;
+    const counted = new Proxy(testDb.db, {
+      get(target, key, receiver) {
+        if (key === 'select' || key === 'execute') queries += 1;
+        return Reflect.get(target, key, receiver);
+      },
+    }) as Db;
+    const hub = new JobProgressHub(async () => counted, 250);
+    const abort = new AbortController();
+    const { stallMs } = await stallDuring(async () => {
+      const streams = Array.from({ length: 200 }, () =>
+        jobEventStream(hub, created.body.jobId, abort.signal).getReader(),
+      );
+      const first = await Promise.all(streams.map((s) => s.read()));
+      for (const chunk of first) expect(new TextDecoder().decode(chunk.value)).toContain('event: progress');
+      expect(hub.size).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      abort.abort();
+    });
+    // About five ticks in 1.1 s, two queries each — not 200 per tick.
+    expect(queries).toBeLessThanOrEqual(14);
+    expect(hub.size).toBe(0);
+    expect(stallMs).toBeLessThan(maxStallMs);
+    expect((await api.cancel(owner.token, created.body.jobId)).status).toBe(200);
+  });
+
+  it('stops reading a multipart body at the part limit, not after parsing 100,000 parts', async () => {
+    const boundary = 'x';
+    const part = `--${boundary}\r\nContent-Disposition: form-data; name="p"; filename="r"\r\n\r\n0123456789\r\n`;
+    const body = `${part.repeat(100_000)}--${boundary}--\r\n`;
+    expect(body.length).toBeGreaterThan(7_000_000);
+    const volunteer = await SimVolunteer.register();
+    const started = Date.now();
+    const { value: r, stallMs } = await stallDuring(() =>
+      api.resultsRequest(
+        new Request('http://127.0.0.1:3000/api/v1/results', {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${volunteer.token}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+          },
+          body,
+        }),
+      ),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/At most 512 parts/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(stallMs).toBeLessThan(maxStallMs);
+  });
+
+  it('refuses a NUL character in any text field with a 400 naming it', async () => {
+    const r = await api.createJob(owner.token, {
+      kernel: 'hashsearch',
+      title: 'a\u0000b',
+      params: { prefix: 'ab', difficulty: 8, nonceStart: '0', nonceCount: 1000 },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.field).toBe('title');
+    const site = await api.register({ site: 'x\u0000.example' });
+    expect(site.status).toBe(400);
+    expect((site.body as unknown as { error: { field: string } }).error.field).toBe('site');
+  });
+});

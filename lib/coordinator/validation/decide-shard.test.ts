@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { decideShard, type Replica, type ShardView } from './decide-shard';
+
+const pending = (over: Partial<ShardView> = {}): ShardView => ({
+  status: 'pending',
+  quorum: 2,
+  maxResults: 4,
+  resultsCount: 0,
+  canonicalSha256: null,
+  ...over,
+});
+const replica = (
+  id: string,
+  sha256: string,
+  check: Replica['check'] = 'plausible',
+  status: Replica['status'] = 'pending',
+): Replica => ({
+  id,
+  sha256,
+  status,
+  check,
+});
+const exact = (a: string, b: string) => a === b;
+
+describe('decideShard', () => {
+  it('waits with one plausible result, verifies when a second agrees, and marks both valid', () => {
+    const one = decideShard(pending({ resultsCount: 1 }), [replica('r1', 'x')], exact);
+    expect(one.status).toBe('pending');
+    expect(one.bestAgreeing).toBe(1);
+    expect(one.results.get('r1')?.status).toBe('pending');
+
+    const two = decideShard(pending({ resultsCount: 2 }), [replica('r1', 'x'), replica('r2', 'x')], exact);
+    expect(two.status).toBe('verified');
+    expect(two.canonicalSha256).toBe('x');
+    expect([...two.results.values()].map((r) => r.status)).toEqual(['valid', 'valid']);
+  });
+
+  it('outvotes a disagreeing replica once a quorum forms, and never credits it', () => {
+    const d = decideShard(
+      pending({ resultsCount: 3 }),
+      [replica('liar', 'y'), replica('a', 'x'), replica('b', 'x')],
+      exact,
+    );
+    expect(d.status).toBe('verified');
+    expect(d.results.get('liar')).toEqual({ status: 'invalid', reason: 'disagrees with the quorum' });
+    expect(d.results.get('a')?.status).toBe('valid');
+  });
+
+  it('lets a result the check proved alone verify the shard with quorum 1', () => {
+    const d = decideShard(pending({ quorum: 1, resultsCount: 1 }), [replica('r1', 'x', 'valid')], exact);
+    expect(d).toMatchObject({ status: 'verified', canonicalSha256: 'x' });
+    expect(d.results.get('r1')?.status).toBe('valid');
+  });
+
+  it('rejects a result whose check failed, with the check’s reason', () => {
+    const bad: Replica = { ...replica('r1', 'x', 'invalid'), reason: 'Freivalds failed' };
+    const d = decideShard(pending({ resultsCount: 1 }), [bad], exact);
+    expect(d.results.get('r1')).toEqual({ status: 'invalid', reason: 'Freivalds failed' });
+    expect(d.status).toBe('pending');
+  });
+
+  it('fails the shard at maxResults without a quorum', () => {
+    const replicas = [replica('a', 'x'), replica('b', 'y'), replica('c', 'z'), replica('d', 'w')];
+    expect(decideShard(pending({ resultsCount: 4 }), replicas, exact).status).toBe('failed');
+  });
+
+  it('treats an undecided check or comparison as nobody’s fault: nothing invalid, nothing failed, look again', () => {
+    const stuck = decideShard(
+      pending({ resultsCount: 4 }),
+      [replica('a', 'x', 'undecided'), replica('b', 'y'), replica('c', 'z'), replica('d', 'w')],
+      exact,
+    );
+    expect(stuck.undecided).toBe(true);
+    expect(stuck.status).toBe('pending');
+    expect(stuck.results.get('a')?.status).toBe('pending');
+
+    const noCompare = decideShard(
+      pending({ resultsCount: 4 }),
+      [replica('a', 'x'), replica('b', 'y'), replica('c', 'z'), replica('d', 'w')],
+      () => 'undecided',
+    );
+    expect(noCompare.undecided).toBe(true);
+    expect(noCompare.status).toBe('pending');
+    expect([...noCompare.results.values()].every((r) => r.status === 'pending')).toBe(true);
+  });
+
+  it('judges a late replica of a verified shard against the canonical result', () => {
+    const verified = pending({ status: 'verified', canonicalSha256: 'x', resultsCount: 3 });
+    const d = decideShard(
+      verified,
+      [replica('a', 'x', 'plausible', 'valid'), replica('late', 'x'), replica('wrong', 'y')],
+      exact,
+    );
+    expect(d.status).toBe('verified');
+    expect(d.results.get('a')?.status).toBe('valid');
+    expect(d.results.get('late')?.status).toBe('valid');
+    expect(d.results.get('wrong')).toEqual({
+      status: 'invalid',
+      reason: 'disagrees with the verified result',
+    });
+  });
+
+  it('uses the kernel’s tolerance comparison, not only equal bytes', () => {
+    const near = (a: string, b: string) => Math.abs(Number(a) - Number(b)) < 0.01;
+    const d = decideShard(pending({ resultsCount: 2 }), [replica('a', '1.000'), replica('b', '1.005')], near);
+    expect(d.status).toBe('verified');
+  });
+
+  it('leaves a shard of a closed job as it is', () => {
+    const d = decideShard(pending({ status: 'cancelled', resultsCount: 1 }), [replica('a', 'x')], exact);
+    expect(d.status).toBe('cancelled');
+    expect(d.results.get('a')?.status).toBe('pending');
+  });
+});
