@@ -50,6 +50,11 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * How long a validator's or assimilator's claim on a shard or job lasts. A process that dies
+   * holding claims delays that work by this much; a live one finishes long before.
+   */
+  PIPELINE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Worker threads for CPU work (verification, assembly, splitting). Default: cores − 1, at least 1. */
   PIPELINE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Live leases one volunteer may hold at once; a lease request beyond it gets fewer shards. */

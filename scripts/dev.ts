@@ -10,7 +10,9 @@ import { env } from '../lib/env';
  * with the contracts deployed when RPC_URL is unset, and Next.js. Prints the URL when it answers.
  *
  * Flags: `--start` serves the production build (`next build` first if there is none), `--port N`,
- * `--no-chain` skips the local chain (benchmarks of the coordinator alone).
+ * `--no-chain` skips the local chain (benchmarks of the coordinator alone), `--processes N` runs N
+ * coordinators on ports PORT…PORT+N−1 and `--workers N` runs N `npm run worker` pipeline processes
+ * (both need DATABASE_URL; see docs/operations.md).
  */
 /** Every process this script started; stopped together, also when start-up fails half way. */
 const children: ChildProcess[] = [];
@@ -59,28 +61,71 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(process.env.NEXT_DIST_DIR ?? '.next', 'BUILD_ID')))
       await run(process.execPath, [nextBin, 'build'], childEnv);
   }
-  const next = spawn(
-    process.execPath,
-    [nextBin, production ? 'start' : 'dev', '-H', '127.0.0.1', '-p', String(settings.PORT)],
-    { env: childEnv, stdio: 'inherit' },
-  );
-  children.push(next);
-  next.on('exit', (code) => {
-    stopAll();
-    process.exit(code ?? 1);
-  });
-
-  const url = `http://127.0.0.1:${settings.PORT}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`${url}/api/v1/health`);
-      if (r.ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
+  // Several coordinators (consecutive ports, for a load balancer) and separate pipeline workers
+  // share one Postgres; PGlite belongs to one process.
+  const processes = countFlag(args, '--processes', 1);
+  const workers = countFlag(args, '--workers', 0);
+  if ((processes > 1 || workers > 0) && !settings.DATABASE_URL) {
+    console.error(
+      '--processes and --workers need DATABASE_URL (a Postgres server): the embedded database serves one process.',
+    );
+    process.exit(2);
   }
+  if (workers > 0) childEnv.PIPELINE_IN_PROCESS = 'false';
+  const ports = Array.from({ length: processes }, (_, i) => settings.PORT + i);
+  for (const port of ports) {
+    const next = spawn(
+      process.execPath,
+      [nextBin, production ? 'start' : 'dev', '-H', '127.0.0.1', '-p', String(port)],
+      {
+        env: { ...childEnv, PORT: String(port) },
+        stdio: 'inherit',
+      },
+    );
+    children.push(next);
+    next.on('exit', (code) => {
+      stopAll();
+      process.exit(code ?? 1);
+    });
+  }
+  for (let i = 0; i < workers; i++) {
+    const worker = spawn(
+      process.execPath,
+      [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/worker.ts'],
+      {
+        env: childEnv,
+        stdio: 'inherit',
+      },
+    );
+    children.push(worker);
+  }
+  const url = `http://127.0.0.1:${settings.PORT}`;
+  for (const port of ports) {
+    for (let i = 0; i < 600; i++) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+        if (r.ok) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  if (processes > 1)
+    console.log(`\ncoordinators on ports ${ports.join(', ')}; ${workers} pipeline worker(s)`);
   console.log(`\nSpare Cycles is running at ${url}\n`);
+}
+
+/** The number after `flag` (`--workers 2`), or `fallback` when absent. */
+function countFlag(args: string[], flag: string, fallback: number): number {
+  const at = args.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < 0 || value > 64) {
+    console.error(`${flag} takes a whole number from 0 to 64`);
+    process.exit(2);
+  }
+  return value;
 }
 
 function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<void> {

@@ -10,7 +10,8 @@ import { startThrowawayPostgres } from './throwaway-postgres';
  * 2. unit + API integration tests (vitest), the API suite on PGlite and on a real Postgres server
  *    (TEST_DATABASE_URL, or a throwaway server started here)
  * 3. contract tests (forge, through the native binary so failures fail)
- * 4. a production build, then end-to-end tests against it (Playwright, real Chromium with WebGPU)
+ * 4. a production build, then end-to-end tests against it (Playwright, real Chromium with WebGPU),
+ *    including several coordinator and worker processes on the same Postgres server
  */
 interface Tally {
   passed: number;
@@ -90,8 +91,9 @@ async function main(): Promise<void> {
       tally.failed += 1;
       failures.push('vitest (no report)');
     }
-  } finally {
+  } catch (error) {
     postgres?.stop();
+    throw error;
   }
 
   section('contract tests (forge)');
@@ -115,7 +117,9 @@ async function main(): Promise<void> {
   }
   const playwrightJson = 'test-results/playwright.json';
   rmSync(playwrightJson, { force: true });
-  const e2e = await run(npx, ['playwright', 'test']);
+  // The same throwaway Postgres serves the multi-process spec (several coordinators and workers).
+  const e2e = await run(npx, ['playwright', 'test'], { TEST_DATABASE_URL: databaseUrl });
+  postgres?.stop();
   if (existsSync(playwrightJson)) {
     const report = JSON.parse(readFileSync(playwrightJson, 'utf8')) as {
       stats: { expected: number; unexpected: number; flaky: number; skipped: number };

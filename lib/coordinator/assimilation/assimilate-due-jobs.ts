@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { getBlobs, putBlobs } from '../../db/blobs';
 import { type Db, queryRows } from '../../db/client';
 import { jobs, shards } from '../../db/schema';
+import { env } from '../../env';
 import { clock } from '../clock';
 import { CpuBudgetError, type CpuPool } from '../pipeline/cpu-pool';
 
@@ -13,12 +14,9 @@ export interface AssimilateOptions {
   retryMs: number;
 }
 
-export const defaultAssimilateOptions: AssimilateOptions = {
-  batch: 8,
-  claimMs: 120_000,
-  budgetMs: 60_000,
-  retryMs: 60_000,
-};
+export function defaultAssimilateOptions(): AssimilateOptions {
+  return { batch: 8, claimMs: env().PIPELINE_CLAIM_SECONDS * 1000, budgetMs: 60_000, retryMs: 60_000 };
+}
 
 /**
  * One step of the assimilator (BOINC's `assimilator`): claims jobs whose last shard verified
@@ -31,7 +29,7 @@ export const defaultAssimilateOptions: AssimilateOptions = {
 export async function assimilateDueJobs(
   db: Db,
   pool: CpuPool,
-  options: AssimilateOptions = defaultAssimilateOptions,
+  options: AssimilateOptions = defaultAssimilateOptions(),
 ): Promise<number> {
   const now = clock.now();
   const claimed = await queryRows<{ id: string; kernel: string; params: unknown; status: string }>(

@@ -32,7 +32,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  busy?: { job: Pending; timer: ReturnType<typeof setTimeout> };
+  busy?: { job: Pending; timer: ReturnType<typeof setTimeout> | undefined };
 }
 
 const bootFile = path.join(process.cwd(), 'lib/coordinator/pipeline/cpu-worker-boot.mjs');
@@ -96,21 +96,27 @@ export class CpuPool {
   }
 
   private dispatch(slot: Slot, job: Pending): void {
-    const timer = setTimeout(() => {
-      this.replace(slot, new CpuBudgetError(`${job.task} ran past its budget of ${job.timeoutMs} ms`));
-    }, job.timeoutMs);
-    slot.busy = { job, timer };
+    // The budget counts from when the thread can start the task, not from the thread's own start-up.
+    slot.busy = { job, timer: undefined };
     slot.ready.then(
       () => {
-        if (slot.busy?.job === job)
-          slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
+        if (slot.busy?.job !== job) return;
+        slot.busy.timer = setTimeout(() => {
+          this.replace(slot, new CpuBudgetError(`${job.task} ran past its budget of ${job.timeoutMs} ms`));
+        }, job.timeoutMs);
+        slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
       },
       () => {},
     );
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bootFile, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    // Not `new Worker(…)`: bundlers would try to bundle the boot file (and tsx with it); Node loads
+    // it from disk at run time instead.
+    const worker: Worker = Reflect.construct(Worker, [
+      bootFile,
+      { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } },
+    ]);
     worker.unref();
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client';
 import { ApiError } from '../../errors';
 import { clock } from '../clock';
+import { failJob } from '../jobs/fail-job';
 
 export interface ReleaseOutcome {
   leaseId: string;
@@ -54,14 +55,8 @@ export async function releaseLease(
       WHERE id = ${row.shard_id}::uuid`);
     if (fails) {
       const message = `Shard ${row.index} failed on ${reports} volunteers; the last error: ${error.message.slice(0, 500)}`;
-      await tx.execute(sql`
-        UPDATE jobs SET
-          status = CASE WHEN status IN ('queued', 'running') THEN 'failed' ELSE status END,
-          shards_failed = shards_failed + 1,
-          error = COALESCE(error, ${message}),
-          finished_at = COALESCE(finished_at, ${now}),
-          updated_at = ${now}
-        WHERE id = ${row.job_id}::uuid`);
+      await tx.execute(sql`UPDATE jobs SET shards_failed = shards_failed + 1 WHERE id = ${row.job_id}::uuid`);
+      await failJob(tx, row.job_id, message, now);
     }
     return { leaseId, state: 'failed' };
   });

@@ -2,6 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { getBlobs } from '../../db/blobs';
 import { type Db, queryRows } from '../../db/client';
 import { results, type ShardInputRef } from '../../db/schema';
+import { env } from '../../env';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { clock } from '../clock';
 import type { CpuPool } from '../pipeline/cpu-pool';
@@ -18,12 +19,9 @@ export interface ValidateOptions {
   retryMs: number;
 }
 
-export const defaultValidateOptions: ValidateOptions = {
-  batch: 256,
-  claimMs: 60_000,
-  budgetMs: 10_000,
-  retryMs: 30_000,
-};
+export function defaultValidateOptions(): ValidateOptions {
+  return { batch: 256, claimMs: env().PIPELINE_CLAIM_SECONDS * 1000, budgetMs: 10_000, retryMs: 30_000 };
+}
 
 interface ClaimedShard {
   id: string;
@@ -52,9 +50,10 @@ interface ClaimedShard {
 export async function validateDueShards(
   db: Db,
   pool: CpuPool,
-  options: ValidateOptions = defaultValidateOptions,
+  options: ValidateOptions = defaultValidateOptions(),
 ): Promise<number> {
   const now = clock.now();
+  const claim = new Date(now.getTime() + options.claimMs);
   const claimed = await queryRows<ClaimedShard>(
     db,
     sql`
@@ -63,7 +62,7 @@ export async function validateDueShards(
         ORDER BY validate_after LIMIT ${options.batch}
         FOR UPDATE SKIP LOCKED
       )
-      UPDATE shards s SET validate_after = ${new Date(now.getTime() + options.claimMs)}
+      UPDATE shards s SET validate_after = ${claim}
       FROM due, jobs j
       WHERE s.id = due.id AND j.id = s.job_id
       RETURNING s.id, s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum,
@@ -113,7 +112,7 @@ export async function validateDueShards(
         shardId: shard.id,
         jobId: shard.job_id,
         index: shard.index,
-        version: shard.results_count,
+        claim,
         workUnits: Number(shard.work_units),
         replicas: list.map((r) => ({
           id: r.id,

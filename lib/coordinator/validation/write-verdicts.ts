@@ -1,14 +1,18 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../db/client';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
+import { failJob } from '../jobs/fail-job';
 import type { Replica, ShardDecision } from './decide-shard';
 
 interface WriteBase {
   shardId: string;
   jobId: string;
   index: number;
-  /** `results_count` when the validator read the shard: the write is skipped if it changed since. */
-  version: number;
+  /**
+   * The claim: `validate_after` as the validator set it. The write is skipped when it changed since
+   * (a result arrived and made the shard due again, or the claim lapsed and another validator took it).
+   */
+  claim: Date;
   workUnits: number;
   replicas: { id: string; volunteerId: string; status: ResultStatus }[];
 }
@@ -21,14 +25,17 @@ export type VerdictWrite =
   /** The job is closed (cancelled or failed): nothing to decide, nothing due any more. */
   | (WriteBase & { kind: 'closed' });
 
+type JobDelta = Map<string, { verified: number; failed: number; failedIndex?: number }>;
+
 /**
  * Writes one validation step's verdicts in one transaction with a fixed number of statements:
  * result statuses, shard states, the credit ledger (one row per result that became valid; a unique
  * key makes double credit impossible), volunteer and job counters, a failed job's error, and a job
  * whose last shard verified becomes due for assimilation.
  *
- * Optimistic: each shard is locked and its `results_count` compared with what the validator read;
- * when a result arrived in between, that shard's verdict is dropped and the shard stays due.
+ * Safe against a second validator: each shard is locked and its claim compared with the one this
+ * validator took; a shard whose claim is gone is left to whoever holds it now. Counters and credit
+ * follow only the result rows this transaction really moved out of `pending`.
  */
 export async function writeVerdicts(
   db: Db,
@@ -38,28 +45,29 @@ export async function writeVerdicts(
 ): Promise<void> {
   if (writes.length === 0) return;
   await db.transaction(async (tx) => {
-    const current = await queryRows<{ id: string; results_count: number; status: ShardStatus }>(
+    const current = await queryRows<{
+      id: string;
+      validate_after: Date | string | null;
+      status: ShardStatus;
+    }>(
       tx,
-      sql`SELECT id, results_count, status FROM shards WHERE id IN (${sql.join(
+      sql`SELECT id, validate_after, status FROM shards WHERE id IN (${sql.join(
         writes.map((w) => sql`${w.shardId}::uuid`),
         sql`, `,
       )}) ORDER BY id FOR UPDATE`,
     );
     const byId = new Map(current.map((r) => [r.id, r]));
-    const stale = writes.filter((w) => byId.get(w.shardId)?.results_count !== w.version);
-    const fresh = writes.filter((w) => !stale.includes(w));
+    const fresh = writes.filter((w) => {
+      const at = byId.get(w.shardId)?.validate_after;
+      return at != null && new Date(at).getTime() === w.claim.getTime();
+    });
+    if (fresh.length === 0) return;
 
-    const shardRows: ReturnType<typeof sql>[] = [];
-    const resultRows: ReturnType<typeof sql>[] = [];
-    const credited: { resultId: string; volunteerId: string; jobId: string; workUnits: number }[] = [];
-    const volunteerDelta = new Map<string, { done: number; rejected: number }>();
-    const jobDelta = new Map<string, { verified: number; failed: number; failedIndex?: number }>();
     const retryAt = new Date(now.getTime() + retryMs);
-
-    for (const w of stale)
-      shardRows.push(
-        sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${now}::timestamptz, false)`,
-      );
+    const shardRows: SQL[] = [];
+    const resultRows: SQL[] = [];
+    const writeOfResult = new Map<string, VerdictWrite>();
+    const jobDelta: JobDelta = new Map();
     for (const w of fresh) {
       const before = byId.get(w.shardId)!;
       if (w.kind === 'closed') {
@@ -86,18 +94,7 @@ export async function writeVerdicts(
         resultRows.push(
           sql`(${r.id}::uuid, ${next.status}::text, ${storedCheck}::text, ${next.reason}::text)`,
         );
-        if (next.status === 'pending') continue;
-        const delta = volunteerDelta.get(r.volunteerId) ?? { done: 0, rejected: 0 };
-        if (next.status === 'valid') {
-          delta.done += 1;
-          credited.push({
-            resultId: r.id,
-            volunteerId: r.volunteerId,
-            jobId: w.jobId,
-            workUnits: w.workUnits,
-          });
-        } else delta.rejected += 1;
-        volunteerDelta.set(r.volunteerId, delta);
+        writeOfResult.set(r.id, w);
       }
       shardRows.push(
         sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false)`,
@@ -111,13 +108,18 @@ export async function writeVerdicts(
       jobDelta.set(w.jobId, jd);
     }
 
-    if (resultRows.length > 0) {
-      await tx.execute(sql`
+    const changed =
+      resultRows.length === 0
+        ? []
+        : await queryRows<{ id: string; status: ResultStatus; volunteer_id: string }>(
+            tx,
+            sql`
         UPDATE results AS r SET status = v.status, check_verdict = COALESCE(v.check_verdict, r.check_verdict), reason = v.reason
         FROM (VALUES ${sql.join(resultRows, sql`, `)}) AS v(id, status, check_verdict, reason)
         WHERE r.id = v.id AND r.status = 'pending'
-      `);
-    }
+        RETURNING r.id, r.status, r.volunteer_id
+      `,
+          );
     // Per shard: new status (NULL = unchanged), best group, canonical result, results now checked
     // (leave `awaiting`), when to look again (NULL = not due), and whether its job closed.
     await tx.execute(sql`
@@ -131,6 +133,23 @@ export async function writeVerdicts(
       WHERE s.id = v.id
     `);
 
+    const credited: { resultId: string; volunteerId: string; jobId: string; workUnits: number }[] = [];
+    const volunteerDelta = new Map<string, { done: number; rejected: number }>();
+    for (const row of changed) {
+      if (row.status === 'pending') continue;
+      const delta = volunteerDelta.get(row.volunteer_id) ?? { done: 0, rejected: 0 };
+      if (row.status === 'valid') {
+        delta.done += 1;
+        const w = writeOfResult.get(row.id)!;
+        credited.push({
+          resultId: row.id,
+          volunteerId: row.volunteer_id,
+          jobId: w.jobId,
+          workUnits: w.workUnits,
+        });
+      } else delta.rejected += 1;
+      volunteerDelta.set(row.volunteer_id, delta);
+    }
     if (credited.length > 0) {
       await tx.execute(sql`
         INSERT INTO credits (result_id, volunteer_id, job_id, site, work_units, created_at)
@@ -158,30 +177,23 @@ export async function writeVerdicts(
 }
 
 /** Job counters in id order (a fixed lock order); a failed shard fails its job; a finished job is due for assembly. */
-async function updateJobs(
-  tx: Tx,
-  now: Date,
-  jobDelta: Map<string, { verified: number; failed: number; failedIndex?: number }>,
-): Promise<void> {
+async function updateJobs(tx: Tx, now: Date, jobDelta: JobDelta): Promise<void> {
   for (const jobId of [...jobDelta.keys()].sort()) {
     const d = jobDelta.get(jobId)!;
     if (d.verified === 0 && d.failed === 0) continue;
-    const failedMessage =
-      d.failedIndex === undefined
-        ? null
-        : `Shard ${d.failedIndex} received its maximum number of results without enough of them agreeing.`;
     await tx.execute(sql`
       UPDATE jobs SET
         shards_verified = shards_verified + ${d.verified},
         shards_failed = shards_failed + ${d.failed},
         updated_at = ${now},
-        status = CASE WHEN ${failedMessage}::text IS NOT NULL AND status IN ('queued', 'running') THEN 'failed' ELSE status END,
-        error = CASE WHEN ${failedMessage}::text IS NOT NULL THEN COALESCE(error, ${failedMessage}::text) ELSE error END,
-        finished_at = CASE WHEN ${failedMessage}::text IS NOT NULL THEN COALESCE(finished_at, ${now}) ELSE finished_at END,
         assemble_after = CASE
-          WHEN status = 'running' AND ${failedMessage}::text IS NULL AND shards_verified + ${d.verified} = shards_total THEN ${now}
+          WHEN status = 'running' AND ${d.failed}::int = 0 AND shards_verified + ${d.verified} = shards_total THEN ${now}
           ELSE assemble_after END
       WHERE id = ${jobId}::uuid
     `);
+    if (d.failedIndex !== undefined) {
+      const message = `Shard ${d.failedIndex} received its maximum number of results without enough of them agreeing.`;
+      await failJob(tx, jobId, message, now);
+    }
   }
 }
