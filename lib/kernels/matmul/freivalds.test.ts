@@ -217,8 +217,9 @@ describe('freivaldsCheck with continuous vectors', () => {
     for (let trial = 0; trial < 1000; trial++) {
       const wrong = c.slice();
       const row = trial % block.rows;
-      wrong[row * block.cols + (trial % 7)] += 1000;
-      wrong[row * block.cols + 30 + (trial % 11)] -= 1000;
+      const [plus, minus] = [row * block.cols + (trial % 7), row * block.cols + 30 + (trial % 11)];
+      wrong[plus] = wrong[plus]! + 1000;
+      wrong[minus] = wrong[minus]! - 1000;
       const random = trial % 2 ? createPrng([trial, 9, 9, 9]) : undefined; // half seeded, half WebCrypto
       expect(freivaldsCheck(block, wrong, { random }).status, `trial ${trial}`).toBe('invalid');
     }
@@ -228,8 +229,8 @@ describe('freivaldsCheck with continuous vectors', () => {
     for (let trial = 0; trial < 200; trial++) {
       const wrong = c.slice();
       for (let j = 0; j < block.cols; j += 2) {
-        wrong[5 * block.cols + j] += 1;
-        wrong[5 * block.cols + j + 1] -= 1;
+        wrong[5 * block.cols + j] = wrong[5 * block.cols + j]! + 1;
+        wrong[5 * block.cols + j + 1] = wrong[5 * block.cols + j + 1]! - 1;
       }
       expect(freivaldsCheck(block, wrong, { random: createPrng([trial, 1, 1, 1]) }).status).toBe('invalid');
     }
@@ -247,8 +248,8 @@ describe('freivaldsCheck with continuous vectors', () => {
     const row = 3;
     const size = 4 * tolerance[row]!;
     const wrong = c.slice();
-    wrong[row * block.cols + 1] += size;
-    wrong[row * block.cols + 2] -= size;
+    wrong[row * block.cols + 1] = wrong[row * block.cols + 1]! + size;
+    wrong[row * block.cols + 2] = wrong[row * block.cols + 2]! - size;
     const trials = 2000;
     let passed = 0;
     for (let trial = 0; trial < trials; trial++) {
