@@ -82,11 +82,9 @@ function samplePixels(reported: Uint32Array, random: U32Source): number[] {
  * make the result invalid. Passing does not prove the unsampled pixels, so the verdict is
  * `plausible` and the quorum decides.
  *
- * Cost: at most 268 pixels, each one f32 escape loop plus six more where it disagrees (and the
- * check stops at the third unforgiven one), i.e. ≤ 268 · maxIter + 3 · 6 · maxIter iterations
- * for a result that matches nowhere, ≤ 268 · 7 · maxIter in the worst case of a boundary tile
- * (≈ 1.9·10⁸ at maxIter 10⁵); an honest tile away from the boundary costs 268 loops of its
- * sampled pixels' counts.
+ * Cost: at most min(268, w·h) distinct pixels (repeats are not recomputed), each one f32 escape
+ * loop, plus six more where it disagrees; the check stops at the third unforgiven one. A result
+ * equal to the reference costs ≤ 268 · maxIter iterations; the worst case is 268 · 7 · maxIter.
  */
 export function checkMandelbrotTile(
   params: MandelbrotShardParams,
