@@ -7,7 +7,7 @@ import {
   type HashsearchJobParams,
   type HashsearchShardParams,
 } from './hashsearch-params';
-import { type HashsearchSecret, hashsearchShard } from './hashsearch-ringers';
+import { type HashsearchSecret, hashsearchShard, ringerMissProbability } from './hashsearch-ringers';
 
 const U64_END = 2n ** 64n;
 
@@ -351,12 +351,14 @@ describe('hashsearch ringers catch a search that skips part of its range', () =>
   }
 
   it(`skipping 50 % is caught in at least 1 − 2^-${HASHSEARCH_RINGERS} of 2000 trials`, async () => {
-    expect(await caughtFraction(0.5, 2000)).toBeGreaterThanOrEqual(1 - 2 ** -HASHSEARCH_RINGERS);
+    expect(ringerMissProbability(0.5)).toBe(2 ** -HASHSEARCH_RINGERS);
+    expect(await caughtFraction(0.5, 2000)).toBeGreaterThanOrEqual(1 - ringerMissProbability(0.5));
   });
 
   it('skipping 10 % is caught at the rate 1 − 0.9^r predicts (within 5 standard deviations)', async () => {
     const trials = 2000;
-    const p = 1 - 0.9 ** HASHSEARCH_RINGERS;
+    const p = 1 - ringerMissProbability(0.1);
+    expect(p).toBeCloseTo(1 - 0.9 ** HASHSEARCH_RINGERS, 12);
     const sd = Math.sqrt((p * (1 - p)) / trials);
     expect(Math.abs((await caughtFraction(0.1, trials)) - p)).toBeLessThan(5 * sd);
   });
