@@ -84,6 +84,26 @@ describe('checkMandelbrotTile', () => {
   });
 });
 
+describe('checkMandelbrotTile on tiny tiles checked whole', () => {
+  it.each([
+    [4, 4, 1],
+    [5, 1, 0],
+    [10, 2, 1],
+    [16, 16, MANDELBROT_CHECK_MAX_OFF],
+  ])('%i×%i forgives at most %i wrong pixels, so 10 percent wrong is always refused', (w, h, allowed) => {
+    const params = tile(40, 20, w, h);
+    const result = honest(params);
+    const robust = robustPixels(params, words(result));
+    expect(robust.length).toBeGreaterThan(allowed);
+    for (const i of robust.slice(0, allowed)) words(result)[i] = (words(result)[i]! % 300) + 1;
+    expect(checkMandelbrotTile(params, result, createPrng(seed)).status).toBe('plausible');
+    const i = robust[allowed]!;
+    words(result)[i] = (words(result)[i]! % 300) + 1;
+    expect(checkMandelbrotTile(params, result, createPrng(seed)).status).toBe('invalid');
+    expect(allowed + 1).toBeLessThanOrEqual(Math.max(1, Math.ceil((w * h) / 10)));
+  });
+});
+
 describe('checkMandelbrotTile against lazy volunteers (≤ 90 % of the work)', () => {
   const TRIALS = 2000;
 
