@@ -124,6 +124,8 @@ test('hashsearch computed by two CPU-fallback volunteers reaches a quorum and th
         nonceStart: String(2 ** 32 - 3000),
         nonceCount: 6000,
       },
+      // Ringers make one replica enough by default; ask for two so both CPU volunteers take part.
+      replication: { min: 2, max: 4 },
       title: 'gpu-cpu-fallback hashsearch',
     },
   });

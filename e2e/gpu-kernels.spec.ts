@@ -72,20 +72,46 @@ test('matmul picks the register-blocked variant by itself on SwiftShader', async
   expect(out.ok && out.shaderKey).toBe('matmul/register/8x8');
 });
 
-/** Nonces in the range whose sha256(prefix ‖ u64 LE) has ≥ difficulty leading zero bits, via node:crypto. */
-function expectedNonces(prefixHex: string, difficulty: number, start: bigint, count: number): bigint[] {
+/** sha256(prefix ‖ nonce as u64 LE) via node:crypto. */
+function digestOf(prefixHex: string, nonce: bigint): Buffer {
   const prefix = Buffer.from(prefixHex, 'hex');
   const message = Buffer.alloc(prefix.length + 8);
   prefix.copy(message);
+  message.writeBigUInt64LE(nonce, prefix.length);
+  return createHash('sha256').update(message).digest();
+}
+
+/** Nonces in the range whose sha256(prefix ‖ u64 LE) has ≥ difficulty leading zero bits, via node:crypto. */
+function expectedNonces(prefixHex: string, difficulty: number, start: bigint, count: number): bigint[] {
   const found: bigint[] = [];
   for (let i = 0n; i < BigInt(count); i++) {
-    message.writeBigUInt64LE(start + i, prefix.length);
-    const digest = createHash('sha256').update(message).digest();
-    const top = digest.readBigUInt64BE(0);
+    const top = digestOf(prefixHex, start + i).readBigUInt64BE(0);
     const zeros = top === 0n ? 64 : 64 - top.toString(2).length;
     if (zeros >= difficulty) found.push(start + i);
   }
   return found;
+}
+
+/**
+ * 16 ringer nonces spread over the range, including its first and last nonce and (where the range
+ * crosses one) both sides of a 2^32 boundary, with a repeat, and their digests computed here.
+ */
+function ringersFor(
+  prefixHex: string,
+  start: bigint,
+  count: number,
+): { nonces: bigint[]; ringers: string[] } {
+  const n = BigInt(count);
+  const nonces = Array.from({ length: 16 }, (_, j) => start + ((BigInt(j) * 7919n) % n));
+  nonces[0] = start;
+  nonces[1] = start + n - 1n;
+  nonces[2] = nonces[1];
+  const boundary = ((start >> 32n) + 1n) << 32n;
+  if (boundary > start && boundary < start + n) {
+    nonces[3] = boundary - 1n;
+    nonces[4] = boundary;
+  }
+  return { nonces, ringers: nonces.map((nonce) => digestOf(prefixHex, nonce).toString('hex')) };
 }
 
 function nonces(bytes: number[]): bigint[] {
@@ -93,7 +119,7 @@ function nonces(bytes: number[]): bigint[] {
   return Array.from({ length: buffer.length / 8 }, (_, i) => buffer.readBigUInt64LE(8 * i));
 }
 
-test('hashsearch finds exactly the reference nonces, across 2^32 boundaries and prefix lengths', async ({
+test('hashsearch finds exactly the reference nonces and every ringer, across 2^32 boundaries and prefix lengths', async ({
   page,
 }) => {
   const cases = [
@@ -107,27 +133,57 @@ test('hashsearch finds exactly the reference nonces, across 2^32 boundaries and 
     { prefix: '01020304050607', difficulty: 5, nonceStart: 2n ** 64n - 3000n, nonceCount: 3000 },
   ];
   for (const c of cases) {
+    const planted = ringersFor(c.prefix, c.nonceStart, c.nonceCount);
     const params = {
       prefix: c.prefix,
       difficulty: c.difficulty,
       nonceStart: c.nonceStart.toString(),
       nonceCount: c.nonceCount,
+      ringers: planted.ringers,
     };
     const out = await runShard(page, 'gpu', { kernel: 'hashsearch', params, inputs: {} });
     if (!out.ok) throw new Error(`${JSON.stringify(params)}: ${out.name}: ${out.message}`);
     const expected = expectedNonces(c.prefix, c.difficulty, c.nonceStart, c.nonceCount);
     expect(expected.length, 'the case must have matches to be a test').toBeGreaterThan(10);
-    expect(nonces(out.result)).toEqual(expected);
+    // The contract: sorted matches, then the nonce behind each ringer in ringer order.
+    expect(nonces(out.result)).toEqual([...expected, ...planted.nonces]);
     expect(out.agrees, 'byte-identical to hashsearch.reference').toBe(true);
   }
 });
 
-test('hashsearch at a high difficulty over many nonces returns the empty result when nothing matches', async ({
+test('hashsearch at a high difficulty over many nonces returns only the ringer nonces when nothing matches', async ({
   page,
 }) => {
-  const params = { prefix: 'cafe', difficulty: 40, nonceStart: '0', nonceCount: 2 ** 16 };
+  const planted = ringersFor('cafe', 0n, 2 ** 16);
+  const params = {
+    prefix: 'cafe',
+    difficulty: 40,
+    nonceStart: '0',
+    nonceCount: 2 ** 16,
+    ringers: planted.ringers,
+  };
   const out = await runShard(page, 'gpu', { kernel: 'hashsearch', params, inputs: {} });
-  expect(out.ok && out.result).toEqual([]);
+  if (!out.ok) throw new Error(`${out.name}: ${out.message}`);
+  expect(nonces(out.result)).toEqual(planted.nonces);
+  expect(out.agrees).toBe(true);
+});
+
+test('hashsearch refuses a lease whose ringer is not in its range instead of returning a result', async ({
+  page,
+}) => {
+  const planted = ringersFor('cafe', 0n, 1000);
+  // Ringer 7 names a nonce just past the range: no honest search can find it.
+  planted.ringers[7] = digestOf('cafe', 1000n).toString('hex');
+  const params = {
+    prefix: 'cafe',
+    difficulty: 8,
+    nonceStart: '0',
+    nonceCount: 1000,
+    ringers: planted.ringers,
+  };
+  const out = await runShard(page, 'gpu', { kernel: 'hashsearch', params, inputs: {} });
+  expect(out.ok).toBe(false);
+  expect(!out.ok && out.message).toMatch(/ringer 7/);
 });
 
 test('the WGSL SHA-256 matches FIPS 180-4 vectors and node:crypto for every nonce offset', async ({

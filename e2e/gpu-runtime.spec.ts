@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { hashsearchShard } from '../lib/kernels/hashsearch/hashsearch-ringers';
 import { initWorker, openLab, runShard, type WireRequest } from './gpu-lab-fixtures';
 
 // The compute worker's runtime behaviour in real Chromium with WebGPU (SwiftShader): device loss,
@@ -7,12 +8,18 @@ import { initWorker, openLab, runShard, type WireRequest } from './gpu-lab-fixtu
 /** About 2^20 SHA-256s: seconds on SwiftShader, long enough to still be in flight. */
 const long: WireRequest = {
   kernel: 'hashsearch',
-  params: { prefix: '6c6f6e67', difficulty: 12, nonceStart: '0', nonceCount: 2 ** 20 },
+  params: hashsearchShard({ prefix: '6c6f6e67', difficulty: 12, nonceStart: '0', nonceCount: 2 ** 20 })
+    .params,
   inputs: {},
 };
 const small: WireRequest = {
   kernel: 'hashsearch',
-  params: { prefix: '736d616c6c', difficulty: 5, nonceStart: String(2 ** 32 - 500), nonceCount: 1000 },
+  params: hashsearchShard({
+    prefix: '736d616c6c',
+    difficulty: 5,
+    nonceStart: String(2 ** 32 - 500),
+    nonceCount: 1000,
+  }).params,
   inputs: {},
 };
 

@@ -1,8 +1,13 @@
 // SHA-256 proof-of-work search (FIPS 180-4 in 32-bit operations): for every nonce i of the shard,
 // hash prefix ‖ nonce (u64 little-endian) and record the nonces whose digest has at least
-// `difficulty` leading zero bits. The prefix's whole 64-byte blocks are compressed once on the CPU
-// (the midstate); each invocation redoes only the last one or two blocks, where the nonce sits.
-// Layout, padding and dispatch math live in lib/kernels/hashsearch-gpu.ts.
+// `difficulty` leading zero bits, and the nonce behind each of the shard's ringers (digests of
+// secret nonces the server planted in the range: only a search that hashed them can name them).
+// The prefix's whole 64-byte blocks are compressed once on the CPU (the midstate); each invocation
+// redoes only the last one or two blocks, where the nonce sits.
+// Layout, padding and dispatch math live in lib/kernels/hashsearch/hashsearch-gpu.ts.
+
+// Ringers per shard (HASHSEARCH_RINGERS in lib/kernels/hashsearch/hashsearch-params.ts).
+const RINGERS: u32 = 16u;
 
 struct Search {
   // SHA-256 state after the prefix's whole blocks (H(0) when the prefix is shorter than 64 bytes).
@@ -21,12 +26,17 @@ struct Search {
   // Capacity of `hits.nonces`; matches beyond it are counted but not stored.
   maxHits: u32,
   _pad: u32,
+  // The ringer digests, two rows of four big-endian words each: ringer j is rows 2j and 2j + 1.
+  ringers: array<vec4<u32>, 32>,
 }
 
 struct Hits {
   // Matches found (may exceed maxHits: the caller treats that as an implausible result).
   count: atomic<u32>,
-  _pad: u32,
+  // Bit j set once ringer j's nonce is in `ringerNonces[j]`.
+  found: atomic<u32>,
+  // The nonce behind each ringer digest as (lo, hi).
+  ringerNonces: array<vec2<u32>, 16>,
   // Matching nonces as (lo, hi), in no particular order.
   nonces: array<vec2<u32>>,
 }
@@ -169,6 +179,17 @@ fn leadingZeroBits(state: array<u32, 8>) -> u32 {
   return 32u + countLeadingZeros(state[1]);
 }
 
+// Whether `state` is ringer j's digest (first word compared first: almost always the only test).
+fn isRinger(state: array<u32, 8>, j: u32) -> bool {
+  let a = search.ringers[2u * j];
+  if (state[0] != a.x) {
+    return false;
+  }
+  let b = search.ringers[2u * j + 1u];
+  return all(vec4<u32>(state[0], state[1], state[2], state[3]) == a) &&
+    all(vec4<u32>(state[4], state[5], state[6], state[7]) == b);
+}
+
 // The search: a grid-stride loop, so any nonceCount up to 2³² fits a bounded dispatch.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn search_nonces(
@@ -185,10 +206,18 @@ fn search_nonces(
     // u64 addition as two u32: a carry out of the low word crosses a 2³² boundary.
     let lo = search.nonceStartLo + index;
     let hi = search.nonceStartHi + select(0u, 1u, lo < index);
-    if (leadingZeroBits(hashNonce(lo, hi)) >= search.difficulty) {
+    let state = hashNonce(lo, hi);
+    if (leadingZeroBits(state) >= search.difficulty) {
       let slot = atomicAdd(&hits.count, 1u);
       if (slot < search.maxHits) {
         hits.nonces[slot] = vec2<u32>(lo, hi);
+      }
+    }
+    // No early exit: two ringers may share a nonce (a short shard), and each slot needs it.
+    for (var j = 0u; j < RINGERS; j++) {
+      if (isRinger(state, j)) {
+        hits.ringerNonces[j] = vec2<u32>(lo, hi);
+        atomicOr(&hits.found, 1u << j);
       }
     }
     if (last - index < stride) {

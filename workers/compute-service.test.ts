@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { f32ToLe } from '@/lib/kernels/f32-le';
 import { hashsearch } from '@/lib/kernels/hashsearch/hashsearch';
+import { hashsearchShard } from '@/lib/kernels/hashsearch/hashsearch-ringers';
 import { matmul } from '@/lib/kernels/matmul/matmul';
 import { createComputeService } from './compute-service';
 
@@ -45,7 +46,12 @@ describe('compute service without WebGPU', () => {
     expect(out.gpuMs).toBeNull();
     expect(out.wallMs).toBeGreaterThanOrEqual(0);
     expect(out.shaderKey).toBeUndefined();
-    const params = { prefix: '00', difficulty: 4, nonceStart: '4294967290', nonceCount: 100 };
+    const { params } = hashsearchShard({
+      prefix: '00',
+      difficulty: 4,
+      nonceStart: '4294967290',
+      nonceCount: 100,
+    });
     const hs = await service.run({ kernel: 'hashsearch', params, inputs: {} });
     expect(hs.result).toEqual(hashsearch.reference({ params, inputs: {} }));
   });

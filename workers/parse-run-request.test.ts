@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashsearchShard } from '@/lib/kernels/hashsearch/hashsearch-ringers';
 import { parseRunRequest } from './parse-run-request';
 
 const matmulParams = { m: 2, n: 2, k: 2, row0: 0, rows: 2, col0: 0, cols: 2 };
@@ -21,7 +22,10 @@ describe('parseRunRequest', () => {
     expect(shard.inputs.a).toBe(inputs.a); // not copied
     const hs = parseRunRequest({
       kernel: 'hashsearch',
-      params: { prefix: 'ABCD', difficulty: 3, nonceStart: '7', nonceCount: 10 },
+      params: {
+        ...hashsearchShard({ prefix: 'abcd', difficulty: 3, nonceStart: '7', nonceCount: 10 }).params,
+        prefix: 'ABCD',
+      },
       inputs: {},
     });
     expect(hs.shard.params).toMatchObject({ prefix: 'abcd' });
@@ -58,7 +62,10 @@ describe('parseRunRequest', () => {
     expect(
       failure({
         kernel: 'hashsearch',
-        params: { prefix: 'zz', difficulty: 1, nonceStart: '0', nonceCount: 1 },
+        params: {
+          ...hashsearchShard({ prefix: '', difficulty: 1, nonceStart: '0', nonceCount: 1 }).params,
+          prefix: 'zz',
+        },
         inputs: {},
       }).message,
     ).toMatch(/prefix/);

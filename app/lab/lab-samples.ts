@@ -1,4 +1,5 @@
 import { f32ToLe } from '@/lib/kernels/f32-le';
+import { hashsearchShard } from '@/lib/kernels/hashsearch/hashsearch-ringers';
 import { createPrng } from '@/lib/kernels/prng';
 import type { RunRequest } from '@/workers/compute-api';
 
@@ -37,14 +38,15 @@ export const LAB_SAMPLES: readonly LabSample[] = [
   {
     kernel: 'hashsearch',
     label: '2^16 nonces across 2^32, difficulty 8',
+    // With freshly planted ringers, as the coordinator's split makes them.
     request: () => ({
       kernel: 'hashsearch',
-      params: {
+      params: hashsearchShard({
         prefix: '5370617265204379636c6573',
         difficulty: 8,
         nonceStart: String(2 ** 32 - 2 ** 15),
         nonceCount: 2 ** 16,
-      },
+      }).params,
       inputs: {},
     }),
   },

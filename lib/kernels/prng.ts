@@ -28,3 +28,37 @@ export function createPrng(seed: ArrayLike<number>): () => number {
 export function randomSeed(): Uint32Array {
   return globalThis.crypto.getRandomValues(new Uint32Array(4));
 }
+
+/** A source of uniform u32: `createPrng(seed)` in tests, `cryptoU32()` in verification. */
+export type U32Source = () => number;
+
+/**
+ * Uniform u32 straight from WebCrypto, fetched 1 KiB at a time: what verification draws its
+ * samples, vectors and ringers from, so none of them can be predicted from a lease or a result.
+ */
+export function cryptoU32(): U32Source {
+  const buffer = new Uint32Array(256);
+  let next = buffer.length;
+  return () => {
+    if (next === buffer.length) {
+      globalThis.crypto.getRandomValues(buffer);
+      next = 0;
+    }
+    return buffer[next++]!;
+  };
+}
+
+/** A uniform integer in [0, n) for 1 ≤ n ≤ 2³², by rejection (no modulo bias). */
+export function uniformIndex(random: U32Source, n: number): number {
+  if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32)) throw new RangeError(`cannot draw from [0, ${n})`);
+  const limit = 2 ** 32 - (2 ** 32 % n);
+  for (;;) {
+    const x = random();
+    if (x < limit) return x % n;
+  }
+}
+
+/** A uniform f64 in [0, 1) with 53 random bits. */
+export function uniformUnit(random: U32Source): number {
+  return ((random() >>> 5) * 2 ** 26 + (random() >>> 6)) / 2 ** 53;
+}

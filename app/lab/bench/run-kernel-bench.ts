@@ -1,5 +1,6 @@
 import { f32ToLe } from '@/lib/kernels/f32-le';
 import { hashsearch } from '@/lib/kernels/hashsearch/hashsearch';
+import { hashsearchShard } from '@/lib/kernels/hashsearch/hashsearch-ringers';
 import { matmul } from '@/lib/kernels/matmul/matmul';
 import { createPrng } from '@/lib/kernels/prng';
 import type { AdapterSummary, RunRequest } from '@/workers/compute-api';
@@ -164,12 +165,12 @@ export async function runKernelBench(
     }
 
     // Hashsearch: a high difficulty so the hit list stays tiny and hashing is all that is measured.
-    const params = {
+    const { params } = hashsearchShard({
       prefix: '5370617265204379636c6573',
       difficulty: 30,
       nonceStart: '0',
       nonceCount: options.nonces,
-    };
+    });
     const hsRequest: RunRequest = { kernel: 'hashsearch', params, inputs: {} };
     const reference = hashsearch.reference({ params, inputs: {} });
     const firstHs = await worker.api.run(hsRequest);

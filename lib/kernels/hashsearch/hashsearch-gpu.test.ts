@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdapterProfile } from '../gpu';
 import { bytesToHex } from '../hex';
+import { createPrng } from '../prng';
 import { sha256, sha256Compress } from '../sha256';
 import { hashsearch, hashsearchMaxHits } from './hashsearch';
 import {
@@ -14,6 +15,8 @@ import {
   hashsearchWorkgroups,
   sha256DigestDispatch,
 } from './hashsearch-gpu';
+import { HASHSEARCH_RINGERS } from './hashsearch-params';
+import { hashsearchShard, ringerWords } from './hashsearch-ringers';
 
 const adapter: AdapterProfile = {
   vendor: 'google',
@@ -81,7 +84,7 @@ function message(prefix: Uint8Array, nonce: bigint): Uint8Array {
 }
 
 describe('hashsearch uniform', () => {
-  it('is 192 bytes, and its scalars sit where the WGSL struct puts them', () => {
+  it('is 192 bytes plus 32 per ringer, and its scalars sit where the WGSL struct puts them', () => {
     const bytes = hashsearchUniform(hashsearchMessage(new Uint8Array(70)), {
       nonceStart: 2n ** 32n + 5n,
       nonceCount: 2 ** 32,
@@ -89,9 +92,34 @@ describe('hashsearch uniform', () => {
       maxHits: 99,
     });
     expect(bytes.length).toBe(HASHSEARCH_UNIFORM_BYTES);
+    expect(HASHSEARCH_UNIFORM_BYTES).toBe(192 + 32 * HASHSEARCH_RINGERS);
     expect(HASHSEARCH_UNIFORM_BYTES % 16).toBe(0);
     // nonceStartLo, nonceStartHi, lastIndex (count − 1), difficulty, nonceOffset, tailBlocks, maxHits.
-    expect(u32s(bytes).slice(40)).toEqual([5, 1, 2 ** 32 - 1, 20, 6, 1, 99, 0]);
+    expect(u32s(bytes).slice(40, 48)).toEqual([5, 1, 2 ** 32 - 1, 20, 6, 1, 99, 0]);
+    // No ringers (the digest diagnostic): all ringer words zero.
+    expect(
+      u32s(bytes)
+        .slice(48)
+        .every((word) => word === 0),
+    ).toBe(true);
+  });
+
+  it('packs the ringer digests after the scalars as big-endian words, ringer j in rows 2j, 2j + 1', () => {
+    const shard = hashsearchShard(
+      { prefix: 'ab', difficulty: 4, nonceStart: '0', nonceCount: 1000 },
+      createPrng([1, 2, 3, 4]),
+    );
+    const bytes = hashsearchUniform(hashsearchMessage(new Uint8Array([0xab])), {
+      nonceStart: 0n,
+      nonceCount: 1000,
+      difficulty: 4,
+      maxHits: 1,
+      ringers: shard.params.ringers,
+    });
+    const words = u32s(bytes).slice(48);
+    expect(words).toEqual(Array.from(ringerWords(shard.params.ringers)));
+    // Word 0 of ringer 3 is the digest's first four bytes read big-endian.
+    expect(words[8 * 3]!.toString(16).padStart(8, '0')).toBe(shard.params.ringers[3]!.slice(0, 8));
   });
 
   it('declares the same layout as the shader', () => {
@@ -100,6 +128,16 @@ describe('hashsearch uniform', () => {
     expect(hashsearchWgsl).toMatch(
       /nonceStartLo: u32,\s*(\/\/.*\s*)*nonceStartHi: u32,\s*(\/\/.*\s*)*lastIndex: u32,\s*difficulty: u32,\s*(\/\/.*\s*)*nonceOffset: u32,\s*tailBlocks: u32,/,
     );
+    expect(hashsearchWgsl).toMatch(/_pad: u32,\s*(\/\/.*\s*)*ringers: array<vec4<u32>, (\d+)>,\s*\}/);
+    expect(hashsearchWgsl).toContain(`ringers: array<vec4<u32>, ${2 * HASHSEARCH_RINGERS}>`);
+    expect(hashsearchWgsl).toContain(`const RINGERS: u32 = ${HASHSEARCH_RINGERS}u;`);
+    expect(hashsearchWgsl).toMatch(
+      new RegExp(
+        `count: atomic<u32>,\\s*(//.*\\s*)*found: atomic<u32>,\\s*(//.*\\s*)*ringerNonces: array<vec2<u32>, ${HASHSEARCH_RINGERS}>,\\s*(//.*\\s*)*nonces: array<vec2<u32>>,`,
+      ),
+    );
+    // The found bitmask is one u32.
+    expect(HASHSEARCH_RINGERS).toBeLessThanOrEqual(32);
   });
 
   // Prefix lengths cover every nonce offset mod 4, one and two tail blocks, a nonce crossing the
@@ -123,12 +161,16 @@ describe('hashsearch uniform', () => {
 });
 
 describe('hashsearch dispatch', () => {
-  const params = { prefix: 'abcd', difficulty: 8, nonceStart: '4294967000', nonceCount: 2 ** 20 };
+  const { params } = hashsearchShard(
+    { prefix: 'abcd', difficulty: 8, nonceStart: '4294967000', nonceCount: 2 ** 20 },
+    createPrng([9, 9, 9, 9]),
+  );
 
-  it('sizes the hits buffer from hashsearchMaxHits, the cap the server enforces', () => {
+  it('sizes the hits buffer from hashsearchMaxHits, the cap the server enforces, plus the ringer slots', () => {
     const dispatch = hashsearch.dispatch({ params, inputs: {} }, adapter);
     const maxHits = hashsearchMaxHits(params.nonceCount, params.difficulty);
-    expect(dispatch.buffers[1]).toEqual({ usage: 'readwrite', size: 8 + 8 * maxHits });
+    expect(hashsearchHitsBytes(maxHits)).toBe(8 + 8 * HASHSEARCH_RINGERS + 8 * maxHits);
+    expect(dispatch.buffers[1]).toEqual({ usage: 'readwrite', size: hashsearchHitsBytes(maxHits) });
     expect(dispatch.readback).toEqual({ buffer: 1, bytes: hashsearchHitsBytes(maxHits) });
     const uniform = dispatch.buffers[0];
     expect(uniform?.usage === 'uniform' && u32s(uniform.data)[46]).toBe(maxHits);
@@ -155,49 +197,64 @@ describe('hashsearch dispatch', () => {
 });
 
 describe('finishHashsearch', () => {
-  function readback(count: number, nonces: bigint[], capacity = nonces.length): Uint8Array {
+  const R = HASHSEARCH_RINGERS;
+  const ringerSlots = Array.from({ length: R }, (_, j) => 1000n + BigInt(j));
+
+  /** A hits buffer as the shader leaves it: count, found mask, ringer slots, then matches. */
+  function readback(
+    count: number,
+    nonces: bigint[],
+    capacity = nonces.length,
+    found = 2 ** R - 1,
+  ): Uint8Array {
     const bytes = new Uint8Array(hashsearchHitsBytes(capacity));
     const view = new DataView(bytes.buffer);
     view.setUint32(0, count, true);
-    for (const [i, nonce] of nonces.entries()) view.setBigUint64(8 + 8 * i, nonce, true);
+    view.setUint32(4, found, true);
+    for (const [j, nonce] of ringerSlots.entries()) view.setBigUint64(8 + 8 * j, nonce, true);
+    for (const [i, nonce] of nonces.entries()) view.setBigUint64(8 + 8 * R + 8 * i, nonce, true);
     return bytes;
   }
 
-  it('sorts the found nonces and emits them as u64 LE, like the CPU reference', () => {
+  function u64s(bytes: Uint8Array): bigint[] {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Array.from({ length: bytes.length / 8 }, (_, i) => view.getBigUint64(8 * i, true));
+  }
+
+  it('sorts the found nonces and appends the ringer slots in ringer order, like the CPU reference', () => {
     const found = [2n ** 32n + 3n, 7n, 2n ** 32n - 1n, 2n ** 63n + 1n];
-    const result = finishHashsearch(readback(4, found, 6), 6);
-    const view = new DataView(result.buffer);
-    expect(result.length).toBe(32);
-    expect([0, 1, 2, 3].map((i) => view.getBigUint64(8 * i, true))).toEqual([
-      7n,
-      2n ** 32n - 1n,
-      2n ** 32n + 3n,
-      2n ** 63n + 1n,
-    ]);
+    const result = finishHashsearch(readback(4, found, 6), 6, R);
+    expect(u64s(result)).toEqual([7n, 2n ** 32n - 1n, 2n ** 32n + 3n, 2n ** 63n + 1n, ...ringerSlots]);
   });
 
-  it('returns an empty result when nothing matched, ignoring stale slots', () => {
-    expect(finishHashsearch(readback(0, [5n, 6n]), 2).length).toBe(0);
+  it('returns only the ringer slots when nothing matched, ignoring stale match slots', () => {
+    expect(u64s(finishHashsearch(readback(0, [5n, 6n]), 2, R))).toEqual(ringerSlots);
   });
 
   it('refuses more matches than the cap: the server would reject the result', () => {
-    expect(() => finishHashsearch(readback(3, [1n, 2n]), 2)).toThrow(/at most 2/);
+    expect(() => finishHashsearch(readback(3, [1n, 2n]), 2, R)).toThrow(/at most 2/);
+  });
+
+  it('refuses a result with a ringer not found: its digest is not in the range', () => {
+    expect(() => finishHashsearch(readback(0, [], 1, 2 ** R - 1 - 2 ** 5), 1, R)).toThrow(/ringer 5/);
   });
 
   it('matches the reference on a real shard when fed the reference hits in any order', () => {
-    const shard = {
-      params: { prefix: 'ff'.repeat(61), difficulty: 5, nonceStart: String(2 ** 32 - 300), nonceCount: 600 },
-      inputs: {},
-    };
+    const shard = hashsearchShard(
+      { prefix: 'ff'.repeat(61), difficulty: 5, nonceStart: String(2 ** 32 - 300), nonceCount: 600 },
+      createPrng([5, 6, 7, 8]),
+    );
     const expected = hashsearch.reference(shard);
-    const view = new DataView(expected.buffer);
-    const hits = Array.from({ length: expected.length / 8 }, (_, i) =>
-      view.getBigUint64(8 * i, true),
-    ).reverse();
+    const all = u64s(expected);
+    const hits = all.slice(0, all.length - R).reverse();
     expect(hits.some((nonce) => nonce >= 2n ** 32n) && hits.some((nonce) => nonce < 2n ** 32n)).toBe(true);
     const dispatch = hashsearch.dispatch(shard, adapter);
     const maxHits = hashsearchMaxHits(600, 5);
-    expect(dispatch.finish(readback(hits.length, hits, maxHits))).toEqual(expected);
+    const bytes = readback(hits.length, hits, maxHits);
+    const view = new DataView(bytes.buffer);
+    for (const [j, nonce] of shard.secret.ringerNonces.entries())
+      view.setBigUint64(8 + 8 * j, BigInt(nonce), true);
+    expect(dispatch.finish(bytes)).toEqual(expected);
   });
 });
 
@@ -217,9 +274,11 @@ describe('sha256DigestDispatch', () => {
 
   it('finish turns the state words into the big-endian digest', () => {
     const dispatch = sha256DigestDispatch(new Uint8Array(8));
-    const readback = new Uint8Array(40);
+    const readback = new Uint8Array(hashsearchHitsBytes(4));
     const view = new DataView(readback.buffer);
-    for (let i = 0; i < 8; i++) view.setUint32(8 + 4 * i, 0x01020304 * (i + 1), true);
+    // The digest lands where the matches start, after the header and the ringer slots.
+    for (let i = 0; i < 8; i++)
+      view.setUint32(8 + 8 * HASHSEARCH_RINGERS + 4 * i, 0x01020304 * (i + 1), true);
     const digest = dispatch.finish(readback);
     expect(bytesToHex(digest.subarray(0, 8))).toBe('0102030402040608');
   });

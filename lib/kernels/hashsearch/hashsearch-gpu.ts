@@ -3,7 +3,8 @@ import type { AdapterProfile, GpuDispatch } from '../gpu';
 import { hexToBytes } from '../hex';
 import type { ShardSpec } from '../kernel';
 import { SHA256_IV, sha256Compress, sha256FinalBlocks } from '../sha256';
-import type { HashsearchShardParams } from './hashsearch-params';
+import { HASHSEARCH_RINGERS, type HashsearchShardParams } from './hashsearch-params';
+import { ringerWords } from './hashsearch-ringers';
 
 /** The search and digest shader (shaders/hashsearch.wgsl). */
 export const hashsearchWgsl: string = wgsl;
@@ -15,10 +16,16 @@ export const HASHSEARCH_WORKGROUP_SIZE = 64;
  * not force more: a few per invocation amortize its setup (2^20 nonces → 4096 workgroups).
  */
 export const HASHSEARCH_NONCES_PER_INVOCATION = 4;
-/** Bytes of the `Search` uniform: midstate (32), tail blocks (128), two rows of four u32 (32). */
-export const HASHSEARCH_UNIFORM_BYTES = 192;
-/** The hits buffer starts with `count` and padding (8 bytes), then (lo, hi) pairs. */
-const HITS_HEADER_BYTES = 8;
+/**
+ * Bytes of the `Search` uniform: midstate (32), tail blocks (128), two rows of four u32 (32), then
+ * the ringer digests (32 each).
+ */
+export const HASHSEARCH_UNIFORM_BYTES = 192 + 32 * HASHSEARCH_RINGERS;
+/**
+ * The hits buffer starts with `count` and the `found` ringer bitmask (8 bytes) and one (lo, hi)
+ * slot per ringer; the matches' (lo, hi) pairs follow.
+ */
+const HITS_HEADER_BYTES = 8 + 8 * HASHSEARCH_RINGERS;
 
 /** The prefix's precomputed part: everything a shard's nonces share. */
 export interface HashsearchMessage {
@@ -47,11 +54,18 @@ export function hashsearchMessage(prefix: Uint8Array): HashsearchMessage {
 /**
  * Packs the `Search` uniform (see shaders/hashsearch.wgsl): midstate, tail words (big-endian, as
  * SHA-256 reads them), nonceStart as two u32, nonceCount − 1, difficulty, nonce offset, the
- * number of tail blocks and the hit capacity. All little-endian u32, as WGSL reads uniforms.
+ * number of tail blocks, the hit capacity and the ringer digests (big-endian words; all zero when
+ * `ringers` is empty, as for the digest diagnostic). All little-endian u32, as WGSL reads uniforms.
  */
 export function hashsearchUniform(
   message: HashsearchMessage,
-  search: { nonceStart: bigint; nonceCount: number; difficulty: number; maxHits: number },
+  search: {
+    nonceStart: bigint;
+    nonceCount: number;
+    difficulty: number;
+    maxHits: number;
+    ringers?: readonly string[];
+  },
 ): Uint8Array {
   const bytes = new Uint8Array(HASHSEARCH_UNIFORM_BYTES);
   const view = new DataView(bytes.buffer);
@@ -65,6 +79,9 @@ export function hashsearchUniform(
   view.setUint32(176, message.nonceOffset, true);
   view.setUint32(180, message.tail.length / 64, true);
   view.setUint32(184, search.maxHits, true);
+  const ringers = search.ringers ?? [];
+  if (ringers.length > HASHSEARCH_RINGERS) throw new RangeError(`at most ${HASHSEARCH_RINGERS} ringers`);
+  for (const [i, word] of ringerWords(ringers).entries()) view.setUint32(192 + 4 * i, word, true);
   return bytes;
 }
 
@@ -81,17 +98,18 @@ export function hashsearchWorkgroups(
   return [Math.min(wanted, maxWorkgroupsPerDimension), 1, 1];
 }
 
-/** Size of the hits buffer for `maxHits` nonces: the 8-byte header and 8 bytes per nonce. */
+/** Size of the hits buffer for `maxHits` matches: the header with the ringer slots, 8 bytes per match. */
 export function hashsearchHitsBytes(maxHits: number): number {
   return HITS_HEADER_BYTES + 8 * maxHits;
 }
 
 /**
- * Turns the hits buffer into the shard's result: the found nonces sorted ascending as u64 LE,
- * exactly what `hashsearch.reference` returns. Throws when more matches were counted than the
- * buffer holds: the server would refuse such a result (`hashsearchMaxHits`), so it is not sent.
+ * Turns the hits buffer into the shard's result, exactly what `hashsearch.reference` returns: the
+ * found matches sorted ascending as u64 LE, then the `ringers` slot nonces in ringer order. Throws
+ * when more matches were counted than the buffer holds (the server would refuse such a result,
+ * `hashsearchMaxHits`) or when a ringer was not found (its digest is not in the range: a bad lease).
  */
-export function finishHashsearch(readback: Uint8Array, maxHits: number): Uint8Array {
+export function finishHashsearch(readback: Uint8Array, maxHits: number, ringers: number): Uint8Array {
   const view = new DataView(readback.buffer, readback.byteOffset, readback.byteLength);
   const count = view.getUint32(0, true);
   if (count > maxHits) {
@@ -102,34 +120,43 @@ export function finishHashsearch(readback: Uint8Array, maxHits: number): Uint8Ar
   if (readback.length < hashsearchHitsBytes(count)) {
     throw new RangeError(`hits buffer of ${readback.length} bytes cannot hold ${count} nonces`);
   }
-  const nonces: bigint[] = [];
-  for (let i = 0; i < count; i++) {
-    const offset = HITS_HEADER_BYTES + 8 * i;
-    nonces.push(view.getBigUint64(offset, true));
+  const found = view.getUint32(4, true);
+  for (let j = 0; j < ringers; j++) {
+    if (((found >>> j) & 1) === 0) {
+      throw new RangeError(`ringer ${j} is not the digest of any nonce in the shard's range`);
+    }
   }
+  const nonces: bigint[] = [];
+  for (let i = 0; i < count; i++) nonces.push(view.getBigUint64(HITS_HEADER_BYTES + 8 * i, true));
   nonces.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  const out = new Uint8Array(8 * count);
+  const out = new Uint8Array(8 * (count + ringers));
   const outView = new DataView(out.buffer);
   for (const [i, nonce] of nonces.entries()) outView.setBigUint64(8 * i, nonce, true);
+  for (let j = 0; j < ringers; j++) {
+    outView.setBigUint64(8 * (count + j), view.getBigUint64(8 + 8 * j, true), true);
+  }
   return out;
 }
 
 /**
- * How a hashsearch shard runs on the GPU. Bindings: 0 = the `Search` uniform, 1 = the hits buffer
- * (an atomic count, then up to `maxHits` nonces, sized from `hashsearchMaxHits`). The adapter
- * only bounds the workgroup count: SHA-256 is integer work that suits every GPU the same way.
+ * How a hashsearch shard runs on the GPU. Bindings: 0 = the `Search` uniform (with the ringer
+ * digests), 1 = the hits buffer (an atomic match count, the atomic `found` ringer bitmask, one
+ * slot per ringer, then up to `maxHits` matches, sized from `hashsearchMaxHits`). Every
+ * invocation compares its digest with each ringer. The adapter only bounds the workgroup count:
+ * SHA-256 is integer work that suits every GPU the same way.
  */
 export function hashsearchDispatch(
   shard: ShardSpec<HashsearchShardParams>,
   adapter: AdapterProfile,
   maxHits: number,
 ): GpuDispatch {
-  const { prefix, difficulty, nonceStart, nonceCount } = shard.params;
+  const { prefix, difficulty, nonceStart, nonceCount, ringers } = shard.params;
   const uniform = hashsearchUniform(hashsearchMessage(hexToBytes(prefix)), {
     nonceStart: BigInt(nonceStart),
     nonceCount,
     difficulty,
     maxHits,
+    ringers,
   });
   const hitsBytes = hashsearchHitsBytes(maxHits);
   return {
@@ -143,7 +170,7 @@ export function hashsearchDispatch(
     ],
     workgroups: hashsearchWorkgroups(nonceCount, adapter.limits.maxComputeWorkgroupsPerDimension),
     readback: { buffer: 1, bytes: hitsBytes },
-    finish: (readback) => finishHashsearch(readback, maxHits),
+    finish: (readback) => finishHashsearch(readback, maxHits, ringers.length),
   };
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hashsearchJobParamsSchema, hashsearchShardParamsSchema } from './hashsearch-params';
+import {
+  HASHSEARCH_RINGERS,
+  hashsearchJobParamsSchema,
+  hashsearchShardParamsSchema,
+} from './hashsearch-params';
 
 describe('hashsearchJobParamsSchema', () => {
   it('normalizes prefix to lower case and nonceStart to a decimal string, idempotently', () => {
@@ -30,10 +34,26 @@ describe('hashsearchJobParamsSchema', () => {
 });
 
 describe('hashsearchShardParamsSchema', () => {
-  const shard = { prefix: 'ab', difficulty: 8, nonceStart: '5', nonceCount: 10 };
+  const shard = {
+    prefix: 'ab',
+    difficulty: 8,
+    nonceStart: '5',
+    nonceCount: 10,
+    ringers: Array.from({ length: HASHSEARCH_RINGERS }, (_, i) => i.toString(16).padStart(64, '0')),
+  };
 
   it('accepts what split produces', () => {
     expect(hashsearchShardParamsSchema.parse(shard)).toEqual(shard);
+  });
+
+  it(`takes exactly ${HASHSEARCH_RINGERS} ringers, each a lowercase hex SHA-256 digest`, () => {
+    const ringers = (change: (list: string[]) => string[]) =>
+      hashsearchShardParamsSchema.safeParse({ ...shard, ringers: change([...shard.ringers]) }).success;
+    expect(ringers((list) => list.slice(1))).toBe(false);
+    expect(ringers((list) => [...list, list[0]!])).toBe(false);
+    expect(ringers((list) => [list[0]!.toUpperCase().replace(/0/g, 'A'), ...list.slice(1)])).toBe(false);
+    expect(ringers((list) => [list[0]!.slice(2), ...list.slice(1)])).toBe(false);
+    expect(hashsearchShardParamsSchema.safeParse({ ...shard, ringers: undefined }).success).toBe(false);
   });
 
   it('takes nonceStart only as a decimal string, within u64', () => {

@@ -9,6 +9,15 @@ export const HASHSEARCH_MAX_NONCE_COUNT = 2 ** 32;
  */
 export const HASHSEARCH_MAX_EXPECTED_HITS = 2 ** 16;
 
+/**
+ * Hidden known answers per shard (Golle–Mironov ringers): the SHA-256 digests of this many
+ * server-chosen secret nonces in the shard's range. A search that skips a fraction f of its range
+ * misses at least one with probability 1 − (1 − f)^16 (f = 50 %: all but 1.5·10⁻⁵; f = 10 %: 0.81).
+ * Always exactly this many, so the lease's shape says nothing about the shard. Costs the GPU 16
+ * word comparisons per hash (< 1 % of a SHA-256) and the result 128 bytes.
+ */
+export const HASHSEARCH_RINGERS = 16;
+
 const U64_LIMIT = 2n ** 64n;
 
 const prefix = z
@@ -110,9 +119,21 @@ export const hashsearchJobParamsSchema = z
 
 export type HashsearchJobParams = z.infer<typeof hashsearchJobParamsSchema>;
 
-/** Shard params: the same search over the shard's own range, nonceStart always a decimal string. */
+/** A ringer: the SHA-256 digest of `prefix ‖ nonce as u64 LE`, 64 lowercase hex digits. */
+const ringerDigest = z
+  .string({ error: 'a ringer must be a SHA-256 digest in hex' })
+  .regex(/^[0-9a-f]{64}$/, 'a ringer must be a SHA-256 digest: 64 lowercase hex digits');
+
+const ringers = z
+  .array(ringerDigest, { error: 'ringers must be a list of SHA-256 digests in hex' })
+  .length(HASHSEARCH_RINGERS, `a shard carries exactly ${HASHSEARCH_RINGERS} ringers`);
+
+/**
+ * Shard params: the same search over the shard's own range, nonceStart always a decimal string,
+ * plus the ringers' digests (`split` plants them; the nonces behind them stay on the server).
+ */
 export const hashsearchShardParamsSchema = z
-  .strictObject({ prefix, difficulty, nonceStart: nonceStartOf(decimalU64), nonceCount })
+  .strictObject({ prefix, difficulty, nonceStart: nonceStartOf(decimalU64), nonceCount, ringers })
   .superRefine(checkRange);
 
 export type HashsearchShardParams = z.infer<typeof hashsearchShardParamsSchema>;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type JobSpec, KernelInputError, type ShardSpec } from '../kernel';
+import { createPrng } from '../prng';
 import { HASHSEARCH_SHARD_NONCES, hashsearch, hashsearchMaxHits } from './hashsearch';
-import type { HashsearchJobParams, HashsearchShardParams } from './hashsearch-params';
+import {
+  HASHSEARCH_RINGERS,
+  type HashsearchJobParams,
+  type HashsearchShardParams,
+} from './hashsearch-params';
+import { type HashsearchSecret, hashsearchShard, ringerMissProbability } from './hashsearch-ringers';
 
 const U64_END = 2n ** 64n;
 
@@ -43,8 +49,23 @@ async function bruteForce(
   return hits;
 }
 
-function shardOf(params: HashsearchShardParams): ShardSpec<HashsearchShardParams> {
-  return { params, inputs: {} };
+let seed = 1;
+
+/** A shard with ringers planted by a seeded generator, so every run of the tests is the same. */
+function shardOf(
+  range: Omit<HashsearchShardParams, 'ringers'>,
+): ShardSpec<HashsearchShardParams> & { secret: HashsearchSecret } {
+  return hashsearchShard(range, createPrng([seed++, 0x5eed, 0, 0]));
+}
+
+/** The matches of a result: everything before the ringer slots. */
+function matchesOf(result: Uint8Array): bigint[] {
+  return readU64le(result.subarray(0, result.length - 8 * HASHSEARCH_RINGERS));
+}
+
+/** The ringer slots of a result. */
+function slotsOf(result: Uint8Array): bigint[] {
+  return readU64le(result.subarray(result.length - 8 * HASHSEARCH_RINGERS));
 }
 
 describe('hashsearch.split', () => {
@@ -69,9 +90,23 @@ describe('hashsearch.split', () => {
   ])('covers the range exactly once: %s', (_name, start, count) => {
     const shards = split(start, count);
     let next = BigInt(start);
-    for (const { params, inputs } of shards) {
+    for (const { params, inputs, secret } of shards) {
       expect(hashsearch.shardParamsSchema.parse(params)).toEqual(params);
       expect(inputs).toEqual({});
+      // Every shard hides ringers in its own range; the nonces are secret, only digests travel.
+      const nonces = (secret as HashsearchSecret).ringerNonces.map(BigInt);
+      expect(nonces).toHaveLength(HASHSEARCH_RINGERS);
+      for (const nonce of nonces) {
+        expect(nonce >= BigInt(params.nonceStart)).toBe(true);
+        expect(nonce < BigInt(params.nonceStart) + BigInt(params.nonceCount)).toBe(true);
+      }
+      expect(Object.keys(params).sort()).toEqual([
+        'difficulty',
+        'nonceCount',
+        'nonceStart',
+        'prefix',
+        'ringers',
+      ]);
       expect(params).toMatchObject({ prefix: 'ab01', difficulty: 20 });
       expect(BigInt(params.nonceStart)).toBe(next);
       expect(params.nonceCount).toBeGreaterThan(0);
@@ -88,6 +123,15 @@ describe('hashsearch.split', () => {
 
   it('splits the largest job into 4096 shards', () => {
     expect(split('0', 2 ** 32)).toHaveLength(2 ** 32 / HASHSEARCH_SHARD_NONCES);
+  });
+
+  it('plants fresh, unpredictable ringers on every split', () => {
+    const [a] = split('0', 1000);
+    const [b] = split('0', 1000);
+    expect(a!.params.ringers).not.toEqual(b!.params.ringers);
+    expect(new Set((a!.secret as HashsearchSecret).ringerNonces).size).toBeGreaterThan(
+      HASHSEARCH_RINGERS / 2,
+    );
   });
 });
 
@@ -159,54 +203,113 @@ describe('hashsearch.reference', () => {
     const expected = await bruteForce(prefix, 6, start, count);
     expect(expected.length).toBeGreaterThan(10);
     const result = hashsearch.reference(shard);
-    expect(readU64le(result)).toEqual(expected);
+    expect(matchesOf(result)).toEqual(expected);
+    expect(slotsOf(result)).toEqual(shard.secret.ringerNonces.map(BigInt));
     const size = hashsearch.resultSize(shard.params);
     expect(size).toMatchObject({ multipleOf: 8 });
     expect(result.length).toBeLessThanOrEqual((size as { max: number }).max);
   });
 
-  it('returns no bytes when nothing matches', () => {
-    expect(
-      hashsearch.reference(shardOf({ prefix: '', difficulty: 64, nonceStart: '0', nonceCount: 100 })),
-    ).toEqual(new Uint8Array());
+  it('returns only the ringer slots when nothing matches', () => {
+    const shard = shardOf({ prefix: '', difficulty: 64, nonceStart: '0', nonceCount: 100 });
+    const result = hashsearch.reference(shard);
+    expect(result.length).toBe(8 * HASHSEARCH_RINGERS);
+    expect(slotsOf(result)).toEqual(shard.secret.ringerNonces.map(BigInt));
+  });
+
+  it('fills every slot when ringers share a nonce (a one-nonce shard)', () => {
+    const shard = shardOf({ prefix: 'ab', difficulty: 1, nonceStart: '77', nonceCount: 1 });
+    expect(slotsOf(hashsearch.reference(shard))).toEqual(Array(HASHSEARCH_RINGERS).fill(77n));
+  });
+
+  it('refuses a shard whose ringer is not in its range (a bad lease)', () => {
+    const shard = shardOf({ prefix: 'ab', difficulty: 8, nonceStart: '0', nonceCount: 100 });
+    const moved = { ...shard, params: { ...shard.params, nonceStart: '100' } };
+    expect(() => hashsearch.reference(moved)).toThrow(/ringer \d+ is not the digest/);
   });
 });
 
 describe('hashsearch.verify', () => {
   const shard = shardOf({ prefix: 'c0ffee', difficulty: 5, nonceStart: '1000', nonceCount: 2000 });
   const honest = hashsearch.reference(shard);
-  const hits = readU64le(honest);
+  const hits = matchesOf(honest);
+  const slots = slotsOf(honest);
   const miss = (() => {
     for (let nonce = 1000n; ; nonce++) if (!hits.includes(nonce)) return nonce;
   })();
+  const withSlots = (nonces: bigint[], ringerSlots = slots) => u64le([...nonces, ...ringerSlots]);
 
-  it('needs a quorum: an honest result is only plausible', () => {
-    expect(hashsearch.verify.selfVerifying).toBe(false);
+  it('is self-verifying: an honest result is valid alone, with or without the secret', () => {
+    expect(hashsearch.verify.selfVerifying).toBe(true);
     expect(hits.length).toBeGreaterThan(10);
-    expect(hashsearch.verify.check(shard, honest)).toEqual({ status: 'plausible' });
-    expect(hashsearch.verify.check(shard, new Uint8Array())).toEqual({ status: 'plausible' });
+    expect(hashsearch.verify.check(shard, honest)).toEqual({ status: 'valid' });
+    expect(hashsearch.verify.check({ ...shard, secret: undefined }, honest)).toEqual({ status: 'valid' });
   });
 
   it.each([
     [
       'a nonce that does not meet the difficulty',
-      () => [...hits, miss].sort((x, y) => (x < y ? -1 : 1)),
+      () => withSlots([...hits, miss].sort((x, y) => (x < y ? -1 : 1))),
       /leading zero bits/,
     ],
-    ['a nonce below the range', () => [999n, ...hits], /outside/],
-    ['a nonce past the range', () => [...hits, 3000n], /outside/],
-    ['unsorted nonces', () => [hits[1]!, hits[0]!, ...hits.slice(2)], /sorted/],
-    ['a duplicate', () => [hits[0]!, ...hits], /sorted and unique/],
-  ])('rejects %s', (_name, nonces, reason) => {
-    expect(hashsearch.verify.check(shard, u64le(nonces()))).toEqual({
+    ['a nonce below the range', () => withSlots([999n, ...hits]), /outside/],
+    ['a nonce past the range', () => withSlots([...hits, 3000n]), /outside/],
+    ['unsorted nonces', () => withSlots([hits[1]!, hits[0]!, ...hits.slice(2)]), /sorted/],
+    ['a duplicate', () => withSlots([hits[0]!, ...hits]), /sorted and unique/],
+    // The cheapest lies: nothing at all, zeros of a plausible length, the matches without ringers.
+    ['the empty result', () => new Uint8Array(), /ringers are missing/],
+    ['all zeros', () => new Uint8Array(honest.length), /ringer 0 not found/],
+    ['the matches alone (the old contract)', () => u64le(hits), /ringer|sorted|leading zero/],
+    [
+      'a ringer slot off by one',
+      () => withSlots(hits, [slots[0]! + 1n, ...slots.slice(1)]),
+      /ringer 0 not found/,
+    ],
+    [
+      'the ringer slots in the wrong order',
+      () => withSlots(hits, [...slots].reverse()),
+      /ringer \d+ not found/,
+    ],
+    [
+      'a match moved into the ringer slots',
+      () => withSlots(hits.slice(1), [hits[0]!, ...slots.slice(1)]),
+      /ringer 0/,
+    ],
+  ])('rejects %s', (_name, result, reason) => {
+    expect(hashsearch.verify.check(shard, result())).toEqual({
       status: 'invalid',
       reason: expect.stringMatching(reason),
     });
   });
 
+  it('without the secret, still rejects a slot that does not hash to its ringer', () => {
+    const noSecret = { ...shard, secret: undefined };
+    const wrong = withSlots(hits, [slots[0]! + 1n, ...slots.slice(1)]);
+    expect(hashsearch.verify.check(noSecret, wrong)).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringMatching(/does not hash to it/),
+    });
+  });
+
+  it('throws on a malformed secret: a server bug, not the volunteer’s fault', () => {
+    expect(() => hashsearch.verify.check({ ...shard, secret: { ringerNonces: ['x'] } }, honest)).toThrow();
+  });
+
+  it('rejects partial work: a search over half the range misses ringers in the other half', () => {
+    // A lazy volunteer hashes only [1000, 2000) and guesses the ringers it did not see.
+    const half = shardOf({ prefix: 'c0ffee', difficulty: 5, nonceStart: '1000', nonceCount: 2000 });
+    const firstHalf = matchesOf(hashsearch.reference(half)).filter((nonce) => nonce < 2000n);
+    const found = half.secret.ringerNonces.map(BigInt).map((nonce) => (nonce < 2000n ? nonce : 1000n));
+    expect(found.some((nonce, j) => nonce !== BigInt(half.secret.ringerNonces[j]!))).toBe(true);
+    expect(hashsearch.verify.check(half, u64le([...firstHalf, ...found]))).toMatchObject({
+      status: 'invalid',
+      reason: expect.stringMatching(/not found: the search skipped part of its range/),
+    });
+  });
+
   it('rejects a length that is not whole u64s, and more matches than credible', async () => {
     expect((await hashsearch.verify.check(shard, honest.subarray(1))).status).toBe('invalid');
-    const tooMany = u64le(Array.from({ length: 2000 }, (_, i) => 1000n + BigInt(i)));
+    const tooMany = withSlots(Array.from({ length: 2000 }, (_, i) => 1000n + BigInt(i)));
     expect(hashsearch.verify.check(shard, tooMany)).toMatchObject({
       reason: expect.stringMatching(/not credible/),
     });
@@ -221,6 +324,50 @@ describe('hashsearch.verify', () => {
   });
 });
 
+describe('hashsearch ringers catch a search that skips part of its range', () => {
+  // One small range hashed once; each trial plants fresh ringers (a seeded generator, so the test
+  // is reproducible) and plays a lazy volunteer who hashed only a random subset of the range: it
+  // can name a ringer only if it hashed that ringer's nonce, and must guess the others.
+  const range = { prefix: '5eed', difficulty: 4, nonceStart: String(2n ** 40n), nonceCount: 512 };
+  const start = BigInt(range.nonceStart);
+  const honest = hashsearch.reference(shardOf(range));
+  const matches = matchesOf(honest);
+
+  async function caughtFraction(skipped: number, trials: number): Promise<number> {
+    const pick = createPrng([skipped * 1e6, trials, 7, 11]);
+    let caught = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      const shard = hashsearchShard({ ...range }, createPrng([trial, skipped * 1e6, 3, 5]));
+      const hashed = new Set<bigint>();
+      for (let i = 0n; i < BigInt(range.nonceCount); i++) {
+        if (pick() / 2 ** 32 >= skipped) hashed.add(start + i);
+      }
+      const guess = start + BigInt(pick() % range.nonceCount);
+      const slots = shard.secret.ringerNonces.map(BigInt).map((nonce) => (hashed.has(nonce) ? nonce : guess));
+      const result = u64le([...matches.filter((nonce) => hashed.has(nonce)), ...slots]);
+      if ((await hashsearch.verify.check(shard, result)).status === 'invalid') caught++;
+    }
+    return caught / trials;
+  }
+
+  it(`skipping 50 % is caught in at least 1 − 2^-${HASHSEARCH_RINGERS} of 2000 trials`, async () => {
+    expect(ringerMissProbability(0.5)).toBe(2 ** -HASHSEARCH_RINGERS);
+    expect(await caughtFraction(0.5, 2000)).toBeGreaterThanOrEqual(1 - ringerMissProbability(0.5));
+  });
+
+  it('skipping 10 % is caught at the rate 1 − 0.9^r predicts (within 5 standard deviations)', async () => {
+    const trials = 2000;
+    const p = 1 - ringerMissProbability(0.1);
+    expect(p).toBeCloseTo(1 - 0.9 ** HASHSEARCH_RINGERS, 12);
+    const sd = Math.sqrt((p * (1 - p)) / trials);
+    expect(Math.abs((await caughtFraction(0.1, trials)) - p)).toBeLessThan(5 * sd);
+  });
+
+  it('an honest search is never caught', async () => {
+    expect(await caughtFraction(0, 200)).toBe(0);
+  });
+});
+
 describe('hashsearch result size and credit', () => {
   it('caps matches well above the expected count, never above nonceCount', () => {
     expect(hashsearchMaxHits(1, 1)).toBe(1);
@@ -231,7 +378,7 @@ describe('hashsearch result size and credit', () => {
 
   it('credits hashes in 10⁶-operation units, more for prefixes that need more blocks', () => {
     const credit = (prefix: string, nonceCount: number) =>
-      hashsearch.workUnits({ prefix, difficulty: 10, nonceStart: '0', nonceCount });
+      hashsearch.workUnits({ prefix, difficulty: 10, nonceStart: '0', nonceCount, ringers: [] });
     expect(credit('', 1)).toBeGreaterThan(0);
     expect(credit('', 2 ** 20)).toBeCloseTo((2 ** 20 * 2000) / 1e6);
     expect(credit('ab'.repeat(47), 10)).toBe(credit('', 10));
@@ -240,7 +387,7 @@ describe('hashsearch result size and credit', () => {
 });
 
 describe('hashsearch.assemble', () => {
-  it('returns every shard’s nonces as sorted decimal strings in JSON', () => {
+  it('returns every shard’s matches as sorted decimal strings in JSON, never the ringers', () => {
     const job = {
       params: { prefix: '', difficulty: 3, nonceStart: String(U64_END - 2000n), nonceCount: 2000 },
     };
@@ -249,18 +396,36 @@ describe('hashsearch.assemble', () => {
       shardOf({ ...job.params, nonceStart: String(U64_END - 1000n), nonceCount: 1000 }),
     ];
     const results = shards.map((shard) => ({ params: shard.params, result: hashsearch.reference(shard) }));
-    const expected = results.flatMap(({ result }) => readU64le(result)).map(String);
+    const expected = results.flatMap(({ result }) => matchesOf(result)).map(String);
     const output = hashsearch.assemble(job, [...results].reverse());
     expect(output).toMatchObject({ contentType: 'application/json', filename: 'nonces.json' });
     const parsed = JSON.parse(new TextDecoder().decode(output.bytes)) as { nonces: string[] };
     expect(parsed.nonces).toEqual(expected);
     expect(parsed.nonces.length).toBeGreaterThan(100);
     expect(parsed.nonces.at(-1)).toMatch(/^1844674407370955\d{4}$/);
+    // Ringers that are not matches stay out (at difficulty 3, 7 in 8 of them are not).
+    const ringerOnly = shards
+      .flatMap((shard) => shard.secret.ringerNonces)
+      .filter((nonce) => !expected.includes(nonce));
+    expect(ringerOnly.length).toBeGreaterThan(0);
+    for (const nonce of ringerOnly) expect(parsed.nonces).not.toContain(nonce);
+  });
+
+  it('keeps a ringer that is also a match exactly once', () => {
+    const range = { prefix: 'feed', difficulty: 3, nonceStart: '0', nonceCount: 64 };
+    const match = readU64le(hashsearch.reference(shardOf(range))).find((nonce) => nonce < 64n)!;
+    const shard = hashsearchShard(range, () => Number(match));
+    const output = hashsearch.assemble({ params: range }, [
+      { params: shard.params, result: hashsearch.reference(shard) },
+    ]);
+    const parsed = JSON.parse(new TextDecoder().decode(output.bytes)) as { nonces: string[] };
+    expect(parsed.nonces.filter((nonce) => nonce === String(match))).toHaveLength(1);
   });
 
   it('returns an empty list when nothing matched', () => {
     const job = { params: { prefix: '', difficulty: 64, nonceStart: '0', nonceCount: 1 } };
-    const output = hashsearch.assemble(job, [{ params: job.params, result: new Uint8Array() }]);
+    const shard = shardOf(job.params);
+    const output = hashsearch.assemble(job, [{ params: shard.params, result: hashsearch.reference(shard) }]);
     expect(new TextDecoder().decode(output.bytes)).toBe('{"nonces":[]}');
   });
 });

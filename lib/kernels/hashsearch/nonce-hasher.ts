@@ -22,8 +22,11 @@ export class NonceHasher {
     this.nonceOffset = rest.length;
   }
 
-  /** Leading zero bits of the digest for nonce = hi·2³² + lo (both u32). */
-  leadingZeroBits(lo: number, hi: number): number {
+  /**
+   * The digest of nonce = hi·2³² + lo as 8 big-endian words. The array is reused by the next call:
+   * read it before hashing again.
+   */
+  digest(lo: number, hi: number): Uint32Array {
     const blocks = this.finalBlocks;
     const o = this.nonceOffset;
     blocks[o] = lo;
@@ -38,12 +41,22 @@ export class NonceHasher {
     state.set(this.midstate);
     for (let offset = 0; offset < blocks.length; offset += 64)
       sha256Compress(state, blocks, offset, this.schedule);
-    let zeros = 0;
-    for (const word of state) {
-      const wordZeros = Math.clz32(word);
-      zeros += wordZeros;
-      if (wordZeros < 32) break;
-    }
-    return zeros;
+    return state;
   }
+
+  /** Leading zero bits of the digest for nonce = hi·2³² + lo (both u32). */
+  leadingZeroBits(lo: number, hi: number): number {
+    return digestLeadingZeroBits(this.digest(lo, hi));
+  }
+}
+
+/** Leading zero bits of a digest given as 8 big-endian words. */
+export function digestLeadingZeroBits(state: ArrayLike<number>): number {
+  let zeros = 0;
+  for (let i = 0; i < 8; i++) {
+    const wordZeros = Math.clz32(state[i]!);
+    zeros += wordZeros;
+    if (wordZeros < 32) break;
+  }
+  return zeros;
 }

@@ -109,15 +109,18 @@ export function f32Neighbours(x: number): [below: number, above: number] {
 }
 
 /**
- * Whether pixel c's f32 count is fragile: some other honest evaluation — f64, fused
- * multiply-adds, or c one ulp off in either coordinate (a GPU may fuse left + px·step too) —
- * gives a different count. Such pixels sit on the chaotic boundary of the set, where no count can
- * be called wrong.
+ * The counts other honest evaluations of pixel c give — fused multiply-adds, f64, and c one ulp off
+ * in either coordinate (a GPU may fuse left + px·step too) — beside the reference's f32 count.
+ * Where they differ the pixel sits on the chaotic boundary of the set and any of them is honest.
  */
+export function mandelbrotHonestCounts(cx: number, cy: number, maxIter: number): number[] {
+  const counts = [mandelbrotEscapeF32Fused(cx, cy, maxIter), mandelbrotEscapeF64(cx, cy, maxIter)];
+  for (const x of f32Neighbours(cx)) counts.push(mandelbrotEscapeF32(x, cy, maxIter));
+  for (const y of f32Neighbours(cy)) counts.push(mandelbrotEscapeF32(cx, y, maxIter));
+  return counts;
+}
+
+/** Whether pixel c's f32 count is fragile: some other honest evaluation gives a different count. */
 export function mandelbrotPixelIsFragile(cx: number, cy: number, maxIter: number, count: number): boolean {
-  if (mandelbrotEscapeF32Fused(cx, cy, maxIter) !== count) return true;
-  if (mandelbrotEscapeF64(cx, cy, maxIter) !== count) return true;
-  for (const x of f32Neighbours(cx)) if (mandelbrotEscapeF32(x, cy, maxIter) !== count) return true;
-  for (const y of f32Neighbours(cy)) if (mandelbrotEscapeF32(cx, y, maxIter) !== count) return true;
-  return false;
+  return mandelbrotHonestCounts(cx, cy, maxIter).some((other) => other !== count);
 }

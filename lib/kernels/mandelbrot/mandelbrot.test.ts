@@ -123,6 +123,18 @@ describe('mandelbrot.verify', () => {
     expect((await mandelbrot.verify.check(shard, new Uint8Array(garbage.buffer))).status).toBe('invalid');
   });
 
+  it('refuses the cheapest lies at the kernel level: empty, zeros, half the tile, a truncated render', async () => {
+    const half = honest.slice();
+    half.fill(0, honest.length / 2);
+    const truncated = mandelbrot.reference({
+      ...shard,
+      params: { ...shard.params, maxIter: Math.ceil(shard.params.maxIter / 10) },
+    });
+    for (const lie of [new Uint8Array(), new Uint8Array(honest.length), half, truncated]) {
+      expect((await mandelbrot.verify.check(shard, lie)).status).toBe('invalid');
+    }
+  });
+
   it('compares within 0.1 % of pixels', () => {
     const close = honest.slice();
     counts(close)[5] = counts(close)[5]! + 1;

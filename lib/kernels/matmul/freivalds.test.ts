@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../prng';
-import { freivaldsCheck } from './freivalds';
+import { freivaldsCheck, freivaldsEntry, freivaldsTolerances } from './freivalds';
 import type { MatmulBlock } from './matmul-block';
 
 type Fill = (next: () => number) => number;
@@ -95,7 +95,7 @@ describe('freivaldsCheck', () => {
     for (const [rows, cols, k] of SIZES) {
       const block = randomBlock(rows, cols, k, fill, 7);
       for (const [method, compute] of Object.entries(honest)) {
-        const verdict = freivaldsCheck(block, compute(block), { seed });
+        const verdict = freivaldsCheck(block, compute(block), { random: createPrng(seed) });
         expect(verdict, `${rows}×${cols}×${k} ${method}`).toEqual({ status: 'valid' });
       }
     }
@@ -105,7 +105,7 @@ describe('freivaldsCheck', () => {
     const block = randomBlock(16, 32, 300, fills['uniform(0, 1)']!, 3);
     const c = honest['sequential, f32 product then f32 add (no FMA)']!(block);
     for (let s = 0; s < 200; s++)
-      expect(freivaldsCheck(block, c, { seed: [s, 1, 2, 3] }).status).toBe('valid');
+      expect(freivaldsCheck(block, c, { random: createPrng([s, 1, 2, 3]) }).status).toBe('valid');
   });
 
   it('rejects one element off by 1 (entries in [-1, 1]), at the first, a middle and the last position', () => {
@@ -116,7 +116,7 @@ describe('freivaldsCheck', () => {
         for (const delta of [1, -1]) {
           const wrong = c.slice();
           wrong[position] = wrong[position]! + delta;
-          const verdict = freivaldsCheck(block, wrong, { seed });
+          const verdict = freivaldsCheck(block, wrong, { random: createPrng(seed) });
           expect(verdict.status, `${rows}×${cols}×${k} at ${position}`).toBe('invalid');
           expect(verdict).toMatchObject({ reason: expect.stringContaining('Freivalds') });
         }
@@ -136,9 +136,10 @@ describe('freivaldsCheck', () => {
       for (const position of [0, c.length - 1]) {
         const wrong = c.slice();
         wrong[position] = wrong[position]! + 1e-3 * rms;
-        expect(freivaldsCheck(block, wrong, { seed }).status, `${rows}×${cols}×${k} at ${position}`).toBe(
-          'invalid',
-        );
+        expect(
+          freivaldsCheck(block, wrong, { random: createPrng(seed) }).status,
+          `${rows}×${cols}×${k} at ${position}`,
+        ).toBe('invalid');
       }
     }
   });
@@ -150,7 +151,7 @@ describe('freivaldsCheck', () => {
     for (let i = 0; i < c.length; i++) if (Math.abs(c[i]!) > Math.abs(c[largest]!)) largest = i;
     const wrong = c.slice();
     wrong[largest] = wrong[largest]! * 1.001;
-    expect(freivaldsCheck(block, wrong, { seed }).status).toBe('invalid');
+    expect(freivaldsCheck(block, wrong, { random: createPrng(seed) }).status).toBe('invalid');
   });
 
   it('rejects NaN and infinities anywhere, naming the element', () => {
@@ -159,7 +160,7 @@ describe('freivaldsCheck', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       const wrong = c.slice();
       wrong[wrong.length - 1] = bad;
-      expect(freivaldsCheck(block, wrong, { seed })).toEqual({
+      expect(freivaldsCheck(block, wrong, { random: createPrng(seed) })).toEqual({
         status: 'invalid',
         reason: expect.stringContaining(`element [6, 12] of the block is ${bad}`),
       });
@@ -171,14 +172,14 @@ describe('freivaldsCheck', () => {
     const c = honest['f64 accumulation, rounded once']!(block);
     const transposedB: MatmulBlock = { ...block, b: block.b.slice().reverse() };
     for (const wrong of [new Float32Array(c.length), c.map((x) => x * 1.01), c.slice().reverse()]) {
-      expect(freivaldsCheck(block, wrong, { seed }).status).toBe('invalid');
+      expect(freivaldsCheck(block, wrong, { random: createPrng(seed) }).status).toBe('invalid');
     }
-    expect(freivaldsCheck(transposedB, c, { seed }).status).toBe('invalid');
+    expect(freivaldsCheck(transposedB, c, { random: createPrng(seed) }).status).toBe('invalid');
   });
 
   it('rejects a result of the wrong length', () => {
     const block = randomBlock(2, 3, 4, fills['uniform(0, 1)']!, 1);
-    expect(freivaldsCheck(block, new Float32Array(5), { seed }).status).toBe('invalid');
+    expect(freivaldsCheck(block, new Float32Array(5), { random: createPrng(seed) }).status).toBe('invalid');
   });
 
   it('accepts an all-zero product exactly', () => {
@@ -189,9 +190,75 @@ describe('freivaldsCheck', () => {
       a: new Float32Array(15),
       b: new Float32Array(20).fill(1),
     };
-    expect(freivaldsCheck(block, new Float32Array(12), { seed }).status).toBe('valid');
+    expect(freivaldsCheck(block, new Float32Array(12), { random: createPrng(seed) }).status).toBe('valid');
     const wrong = new Float32Array(12);
     wrong[11] = 1e-30;
-    expect(freivaldsCheck(block, wrong, { seed }).status).toBe('invalid');
+    expect(freivaldsCheck(block, wrong, { random: createPrng(seed) }).status).toBe('invalid');
+  });
+});
+
+describe('freivaldsCheck with continuous vectors', () => {
+  const block = randomBlock(32, 64, 256, fills['uniform(-1, 1)']!, 21);
+  const blocked = honest['blocked: 16 f32 partial sums over k, like a tiled GPU kernel']!;
+  const c = blocked(block);
+  const tolerance = freivaldsTolerances(block, c);
+
+  it('draws entries uniform on [−1, −½] ∪ [½, 1]', () => {
+    const next = createPrng([4, 4, 4, 4]);
+    const draws = Array.from({ length: 20_000 }, () => freivaldsEntry(next));
+    for (const x of draws) expect(Math.abs(x) >= 0.5 && Math.abs(x) <= 1).toBe(true);
+    const negative = draws.filter((x) => x < 0).length;
+    expect(Math.abs(negative - 10_000)).toBeLessThan(400);
+    const upperHalf = draws.filter((x) => Math.abs(x) > 0.75).length;
+    expect(Math.abs(upperHalf - 10_000)).toBeLessThan(400);
+  });
+
+  it('catches compensating errors (+1000 and −1000 in one row) in every one of 1000 checks', () => {
+    for (let trial = 0; trial < 1000; trial++) {
+      const wrong = c.slice();
+      const row = trial % block.rows;
+      const [plus, minus] = [row * block.cols + (trial % 7), row * block.cols + 30 + (trial % 11)];
+      wrong[plus] = wrong[plus]! + 1000;
+      wrong[minus] = wrong[minus]! - 1000;
+      const random = trial % 2 ? createPrng([trial, 9, 9, 9]) : undefined; // half seeded, half WebCrypto
+      expect(freivaldsCheck(block, wrong, { random }).status, `trial ${trial}`).toBe('invalid');
+    }
+  });
+
+  it('catches many compensating pairs spread over a row, each pair summing to zero', () => {
+    for (let trial = 0; trial < 200; trial++) {
+      const wrong = c.slice();
+      for (let j = 0; j < block.cols; j += 2) {
+        wrong[5 * block.cols + j] = wrong[5 * block.cols + j]! + 1;
+        wrong[5 * block.cols + j + 1] = wrong[5 * block.cols + j + 1]! - 1;
+      }
+      expect(freivaldsCheck(block, wrong, { random: createPrng([trial, 1, 1, 1]) }).status).toBe('invalid');
+    }
+  });
+
+  it('accepts honest blocked-order (GPU-style) results in every one of 1000 checks', () => {
+    for (let trial = 0; trial < 1000; trial++) {
+      const random = trial % 2 ? createPrng([trial, 3, 3, 3]) : undefined;
+      expect(freivaldsCheck(block, c, { random }).status, `trial ${trial}`).toBe('valid');
+    }
+  });
+
+  it('lets small compensating errors through no more often than (2τ/|e|)^4 predicts', () => {
+    // ±4τ in one row: the bound says ≤ (2τ/4τ)^4 = 1/16 of checks may pass.
+    const row = 3;
+    const size = 4 * tolerance[row]!;
+    const wrong = c.slice();
+    wrong[row * block.cols + 1] = wrong[row * block.cols + 1]! + size;
+    wrong[row * block.cols + 2] = wrong[row * block.cols + 2]! - size;
+    const trials = 2000;
+    let passed = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      if (freivaldsCheck(block, wrong, { random: createPrng([trial, 5, 5, 5]) }).status === 'valid') passed++;
+    }
+    const bound = 1 / 16;
+    // Binomial(trials, bound) exceeds bound + 5 sd with negligible probability.
+    expect(passed / trials).toBeLessThan(bound + 5 * Math.sqrt((bound * (1 - bound)) / trials));
+    // And the errors are not so large that the test is trivial: some checks do pass.
+    expect(passed).toBeGreaterThan(0);
   });
 });

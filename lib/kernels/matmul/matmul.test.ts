@@ -260,6 +260,33 @@ describe('matmul shards', () => {
     expect(matmul.verify.compare(shard, f32ToLe(blocked), matmul.reference(shard))).toBe(true);
   });
 
+  it('rejects the cheapest lies alone: empty, all zeros, half the rows, compensating errors', async () => {
+    const lieJob = job(24, 20, 64);
+    const [shard] = matmul.split(lieJob.spec) as [ShardSpec<MatmulShardParams>];
+    const honest = f32FromLe(matmul.reference(shard));
+    const { rows, cols } = shard.params;
+    const halfRows = honest.slice();
+    halfRows.fill(0, (rows / 2) * cols);
+    const compensating = honest.slice();
+    compensating[3 * cols + 1] = compensating[3 * cols + 1]! + 1000;
+    compensating[3 * cols + 17] = compensating[3 * cols + 17]! - 1000;
+    const lies: [string, Uint8Array][] = [
+      ['empty', new Uint8Array()],
+      ['all zeros', new Uint8Array(rows * cols * 4)],
+      ['half the rows computed', f32ToLe(halfRows)],
+      ['+1000 and −1000 in one row', f32ToLe(compensating)],
+      [
+        'the honest result transposed',
+        f32ToLe(honest.map((_, i) => honest[(i % rows) * cols + Math.floor(i / rows)]!)),
+      ],
+    ];
+    for (const [name, lie] of lies) {
+      for (let run = 0; run < 20; run++) {
+        expect((await matmul.verify.check(shard, lie)).status, `${name}, run ${run}`).toBe('invalid');
+      }
+    }
+  });
+
   it('rejects a NaN, and a result of the wrong size', async () => {
     const shard = shards[shards.length - 1]!;
     const wrong = f32FromLe(matmul.reference(shard));

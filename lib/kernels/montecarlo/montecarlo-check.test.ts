@@ -52,15 +52,15 @@ describe('checkMontecarloShard', () => {
       { ...params, optionType: 'put' as const },
       { ...params, volatility: 1, maturity: 10 },
     ]) {
-      expect(checkMontecarloShard(p, simulateShard(p), seed)).toEqual({ status: 'plausible' });
-      expect(checkMontecarloShard(p, float64Replica(p), seed)).toEqual({ status: 'plausible' });
+      expect(checkMontecarloShard(p, simulateShard(p), createPrng(seed))).toEqual({ status: 'plausible' });
+      expect(checkMontecarloShard(p, float64Replica(p), createPrng(seed))).toEqual({ status: 'plausible' });
     }
   });
 
   it('accepts an honest deep out-of-the-money shard of zeros', () => {
     const p = { ...params, strike: 1000 };
     expect(Math.max(...floats(simulateShard(p)))).toBe(0);
-    expect(checkMontecarloShard(p, simulateShard(p), seed).status).toBe('plausible');
+    expect(checkMontecarloShard(p, simulateShard(p), createPrng(seed)).status).toBe('plausible');
   });
 
   it.each([
@@ -83,23 +83,94 @@ describe('checkMontecarloShard', () => {
   ])('refuses %s', (_name, tamper) => {
     const result = simulateShard(params);
     tamper(floats(result));
-    expect(checkMontecarloShard(params, result, seed).status).toBe('invalid');
+    expect(checkMontecarloShard(params, result, createPrng(seed)).status).toBe('invalid');
   });
 
   it('refuses the sums of another seed and a wrong size', () => {
     const other = simulateShard({ ...params, seed: '100' });
-    expect(checkMontecarloShard(params, other, seed).status).toBe('invalid');
-    expect(checkMontecarloShard(params, simulateShard(params).subarray(8), seed).status).toBe('invalid');
+    expect(checkMontecarloShard(params, other, createPrng(seed)).status).toBe('invalid');
+    expect(checkMontecarloShard(params, simulateShard(params).subarray(8), createPrng(seed)).status).toBe(
+      'invalid',
+    );
   });
 
   it(`re-simulates ${MONTECARLO_CHECK_CHUNKS} random chunks of a large shard`, () => {
+    expect(MONTECARLO_CHECK_CHUNKS).toBe(88);
     const big = { ...params, pathCount: 256 * 400 };
     const honest = simulateShard(big);
-    expect(checkMontecarloShard(big, honest, seed).status).toBe('plausible');
+    expect(checkMontecarloShard(big, honest, createPrng(seed)).status).toBe('plausible');
     // Every chunk wrong by 1 %: any sample catches it.
     const wrong = honest.slice();
     floats(wrong).set(floats(wrong).map((v) => v * 1.01));
-    expect(checkMontecarloShard(big, wrong, seed).status).toBe('invalid');
+    expect(checkMontecarloShard(big, wrong, createPrng(seed)).status).toBe('invalid');
+  });
+});
+
+describe('checkMontecarloShard against lazy volunteers (≤ 90 % of the paths)', () => {
+  // 1000 chunks, so the sample is a real sample (88 of 1000).
+  const big = { ...params, pathOffset: 0, pathCount: 256 * 1000 };
+  const honest = simulateShard(big);
+  const TRIALS = 2000;
+
+  function caught(result: Uint8Array, seedBase: number, trials = TRIALS): number {
+    let invalid = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      if (checkMontecarloShard(big, result, createPrng([trial, seedBase, 5, 5])).status === 'invalid')
+        invalid++;
+    }
+    return invalid / trials;
+  }
+
+  /** Sums of only the first `simulated` paths of every chunk, optionally rescaled to hide the gap. */
+  function partialPaths(simulated: number, rescale: boolean): Uint8Array {
+    const out = new Float32Array(2 * 1000);
+    for (let c = 0; c < 1000; c++) {
+      const part = floats(simulateShard({ ...big, pathOffset: 256 * c, pathCount: simulated }));
+      const scale = rescale ? 256 / simulated : 1;
+      out[2 * c] = part[0]! * scale;
+      out[2 * c + 1] = part[1]! * scale;
+    }
+    return new Uint8Array(out.buffer);
+  }
+
+  it('catches 90 % of every chunk’s paths simulated, raw or rescaled, in every check', () => {
+    expect(caught(partialPaths(230, false), 1, 200)).toBe(1);
+    expect(caught(partialPaths(230, true), 2, 200)).toBe(1);
+  });
+
+  it('catches 10 % of the chunks never simulated (copied from a neighbour) in ≥ 99.9 % of checks', () => {
+    const next = createPrng([3, 1, 4, 1]);
+    const lazy = honest.slice();
+    const sums = floats(lazy);
+    const skipped = new Set<number>();
+    while (skipped.size < 100) skipped.add(1 + (next() % 999));
+    // Plausible stand-ins: a neighbouring chunk's sums pass every plausibility test.
+    for (const c of skipped) sums.copyWithin(2 * c, 2 * (c - 1), 2 * c);
+    expect(caught(lazy, 3)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('catches 10 % of the chunks reported as zero in ≥ 99.9 % of checks', () => {
+    const next = createPrng([2, 7, 1, 8]);
+    const lazy = honest.slice();
+    const sums = floats(lazy);
+    const skipped = new Set<number>();
+    while (skipped.size < 100) skipped.add(next() % 1000);
+    for (const c of skipped) sums.fill(0, 2 * c, 2 * c + 2);
+    expect(caught(lazy, 4)).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('never refuses an honest result, with WebCrypto samples', () => {
+    for (let trial = 0; trial < 20; trial++)
+      expect(checkMontecarloShard(big, honest).status).toBe('plausible');
+  });
+
+  it('refuses the cheapest lies: empty, all zeros, one chunk repeated everywhere', () => {
+    const repeated = honest.slice();
+    const sums = floats(repeated);
+    for (let c = 1; c < 1000; c++) sums.copyWithin(2 * c, 0, 2);
+    for (const lie of [new Uint8Array(), new Uint8Array(honest.length), repeated]) {
+      for (let trial = 0; trial < 20; trial++) expect(checkMontecarloShard(big, lie).status).toBe('invalid');
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CheckVerdict } from '../kernel';
-import { createPrng } from '../prng';
+import { cryptoU32, type U32Source, uniformIndex } from '../prng';
+import { LAZY_FRACTION, SAMPLED_CHECK_MISS, samplesToCatch } from '../sample-size';
 import { MONTECARLO_MAX_ABS_NORMAL } from './montecarlo-normal';
 import { MONTECARLO_CHUNK_PATHS, type MontecarloShardParams, montecarloChunks } from './montecarlo-params';
 import { type MontecarloModel, montecarloModel, simulateChunk } from './montecarlo-simulate';
@@ -15,8 +16,13 @@ import { type MontecarloModel, montecarloModel, simulateChunk } from './montecar
 export const MONTECARLO_PATH_TOLERANCE = 1e-4;
 /** Relative rounding of an f32 tree sum of 256 terms: 8 levels × 2⁻²⁴, with margin. */
 const SUM_ROUNDING = 1e-6;
-/** Chunks the server re-simulates per result (4096 paths, a few milliseconds). */
-export const MONTECARLO_CHECK_CHUNKS = 16;
+/**
+ * Chunks the server re-simulates per result, drawn uniformly with replacement: the fewest for which
+ * a result wrong in ≥ 10 % of its chunks (e.g. 10 % of its paths never simulated) passes with at
+ * most 10⁻⁴ (0.9⁸⁸ = 9.4·10⁻⁵; 66 would meet the required 10⁻³ with no margin). At most
+ * 88 · 256 = 22,528 paths (≈ 15–30 ms), whatever the shard size.
+ */
+export const MONTECARLO_CHECK_CHUNKS = samplesToCatch(LAZY_FRACTION, SAMPLED_CHECK_MISS);
 
 function readChunks(result: Uint8Array): Float32Array {
   const view = new DataView(result.buffer, result.byteOffset, result.byteLength);
@@ -50,16 +56,29 @@ function implausible(c: number, s: number, q: number, n: number, pmax: number): 
 }
 
 /**
+ * The chunks to re-simulate: every chunk once when there are no more than
+ * `MONTECARLO_CHECK_CHUNKS`, else that many drawn uniformly with replacement (so the miss
+ * probability is exactly (1 − f)^88), from `random` — WebCrypto at check time, never derivable from
+ * the lease.
+ */
+function sampleChunks(chunks: number, random: U32Source): number[] {
+  if (chunks <= MONTECARLO_CHECK_CHUNKS) return Array.from({ length: chunks }, (_, c) => c);
+  return Array.from({ length: MONTECARLO_CHECK_CHUNKS }, () => uniformIndex(random, chunks));
+}
+
+/**
  * The server's check of one shard result: every chunk must be possible (finite, non-negative,
- * within the largest payoff, Cauchy–Schwarz), and up to 16 random chunks are re-simulated path by
- * path. The tolerance is exact per path: only paths in or near the money (where a payoff can move)
- * contribute ε·S_T each, so a re-simulated chunk must match to that bound. Passing does not prove
- * the other chunks, so the verdict is `plausible` and the quorum decides.
+ * within the largest payoff, Cauchy–Schwarz), and `MONTECARLO_CHECK_CHUNKS` random chunks (all of a
+ * small shard) are re-simulated path by path. The tolerance is exact per path: only paths in or
+ * near the money (where a payoff can move) contribute ε·S_T each, so a re-simulated chunk must match
+ * to that bound, and a chunk with paths left out (or sums rescaled to hide them) is off by those
+ * paths' payoffs. Passing does not prove the other chunks, so the verdict is `plausible` and the
+ * quorum decides.
  */
 export function checkMontecarloShard(
   params: MontecarloShardParams,
   result: Uint8Array,
-  seed: ArrayLike<number>,
+  random: U32Source = cryptoU32(),
 ): CheckVerdict {
   const chunks = montecarloChunks(params.pathCount);
   if (result.length !== chunks * 8) {
@@ -75,12 +94,12 @@ export function checkMontecarloShard(
     const reason = implausible(c, values[2 * c]!, values[2 * c + 1]!, chunkSize(params, c), pmax);
     if (reason) return { status: 'invalid', reason };
   }
-  const next = createPrng(seed);
-  const picked = new Set<number>();
-  const wanted = Math.min(MONTECARLO_CHECK_CHUNKS, chunks);
-  while (picked.size < wanted) picked.add(chunks <= MONTECARLO_CHECK_CHUNKS ? picked.size : next() % chunks);
   const eps = MONTECARLO_PATH_TOLERANCE;
-  for (const c of picked) {
+  const checked = new Set<number>();
+  for (const c of sampleChunks(chunks, random)) {
+    // A chunk drawn twice passed the first time; re-simulating it again would change nothing.
+    if (checked.has(c)) continue;
+    checked.add(c);
     let slackSum = 0;
     let slackSquares = 0;
     const [sum, squares] = simulateChunk(

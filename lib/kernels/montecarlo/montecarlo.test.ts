@@ -156,6 +156,22 @@ describe('montecarlo verification, credit and GPU', () => {
     expect(montecarlo.resultSize(shard!.params)).toEqual({ exact: 20 * 8 });
   });
 
+  it('refuses the cheapest lies at the kernel level and never finds a result valid alone', async () => {
+    const honest = montecarlo.reference(shard!);
+    const half = honest.slice();
+    half.fill(0, honest.length / 2);
+    const scaled = new Float32Array(honest.slice().buffer).map((v) => v * 1.05);
+    for (const lie of [
+      new Uint8Array(),
+      new Uint8Array(honest.length),
+      half,
+      new Uint8Array(scaled.buffer),
+    ]) {
+      expect((await montecarlo.verify.check(shard!, lie)).status).toBe('invalid');
+    }
+    expect((await montecarlo.verify.check(shard!, honest)).status).not.toBe('valid');
+  });
+
   it(`pays ${MONTECARLO_OPS_PER_PATH} operations per path`, () => {
     expect(montecarlo.workUnits(shard!.params)).toBe((5000 * MONTECARLO_OPS_PER_PATH) / 1e6);
   });

@@ -126,6 +126,13 @@ describe('wgsl kernel', () => {
     expect(customWgsl.verify.compare(shard!, a, b)).toBe(false);
   });
 
+  it('never finds a lie valid alone: empty, zeros and garbage need a quorum that agrees', async () => {
+    for (const lie of [new Uint8Array(), new Uint8Array(1024), new Uint8Array(1024).fill(0xab)]) {
+      expect((await customWgsl.verify.check(shard!, lie)).status).not.toBe('valid');
+    }
+    expect(customWgsl.verify.compare(shard!, new Uint8Array(1024), new Uint8Array(1024).fill(1))).toBe(false);
+  });
+
   it('concatenates the outputs in shard order into output.bin', () => {
     const job = { params: customWgsl.paramsSchema.parse({ ...params, shards: 3, outputBytes: 8 }) };
     const shards = customWgsl.split({ params: job.params, inputs: {} });

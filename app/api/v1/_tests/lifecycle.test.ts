@@ -153,7 +153,7 @@ describe(`job lifecycle (${backend})`, () => {
 
   it('needs a quorum for hashsearch: one result stays pending, the second agreeing one verifies', async () => {
     const owner = await SimVolunteer.register();
-    const job = await hashJob(owner, 3000);
+    const job = await hashJob(owner, 3000, { min: 2, max: 4 });
     const first = await SimVolunteer.register();
     const second = await SimVolunteer.register();
     await first.work();
