@@ -52,6 +52,18 @@ describe('decideShard', () => {
     expect(d.results.get('r1')?.status).toBe('valid');
   });
 
+  it('does not let a proof override a disagreeing replica, nor a quorum the submitter asked for', () => {
+    // Two results pass the check (all ringers found) but one withheld a real match.
+    const split = decideShard(
+      pending({ quorum: 1, resultsCount: 2 }),
+      [replica('a', 'x', 'valid'), replica('b', 'y', 'valid')],
+      exact,
+    );
+    expect(split.results.get('b')).toEqual({ status: 'invalid', reason: 'disagrees with the quorum' });
+    const asked = decideShard(pending({ quorum: 2, resultsCount: 1 }), [replica('a', 'x', 'valid')], exact);
+    expect(asked.status).toBe('pending');
+  });
+
   it('rejects a result whose check failed, with the check’s reason', () => {
     const bad: Replica = { ...replica('r1', 'x', 'invalid'), reason: 'Freivalds failed' };
     const d = decideShard(pending({ resultsCount: 1 }), [bad], exact);

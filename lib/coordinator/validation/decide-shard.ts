@@ -44,7 +44,8 @@ export interface ShardDecision {
  *
  * - A result whose check failed is `invalid`.
  * - A verified shard takes a late replica as `valid` when it agrees with the canonical result.
- * - A result the check proved alone (`valid`) verifies the shard.
+ * - A result the check proved alone (`valid`) verifies a shard whose quorum is 1, unless another
+ *   replica disagrees with it.
  * - Otherwise replicas are grouped by agreement; a group of `quorum` verifies the shard, its members
  *   become `valid` and every other decided replica `invalid`.
  * - Without a quorum after `maxResults` results the shard fails — unless something was undecided,
@@ -89,8 +90,7 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
         results.set(r.id, { status: r.status, reason: null });
         continue;
       }
-      if (r.check === 'valid' || safeAgree(canonical, r))
-        results.set(r.id, { status: 'valid', reason: null });
+      if (safeAgree(canonical, r)) results.set(r.id, { status: 'valid', reason: null });
       else if (!undecided)
         results.set(r.id, { status: 'invalid', reason: 'disagrees with the verified result' });
       else results.set(r.id, { status: 'pending', reason: null });
@@ -114,22 +114,27 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
     };
   }
 
+  // A proof settles a shard alone only where one result is all the submitter asked for, and only
+  // while no other replica disagrees with it (a proof of work done is not a proof that nothing
+  // was withheld); otherwise agreeing replicas must reach the quorum.
   const proven = candidates.find((r) => r.check === 'valid');
+  const provenAlone =
+    proven !== undefined && shard.quorum <= 1 && candidates.every((r) => safeAgree(proven, r));
   const groups = groupAgreeing(candidates, safeAgree);
-  const best = proven
-    ? (groups.find((g) => g.includes(proven)) ?? [proven])
+  const best = provenAlone
+    ? candidates
     : groups.reduce<Replica[]>((a, g) => (g.length > a.length ? g : a), []);
-  const verified = proven !== undefined || best.length >= shard.quorum;
+  const verified = provenAlone || best.length >= shard.quorum;
   if (verified) {
     const winners = new Set(best);
     for (const r of candidates) {
-      if (winners.has(r) || r.check === 'valid') results.set(r.id, { status: 'valid', reason: null });
+      if (winners.has(r)) results.set(r.id, { status: 'valid', reason: null });
       else if (!undecided) results.set(r.id, { status: 'invalid', reason: 'disagrees with the quorum' });
       else results.set(r.id, { status: 'pending', reason: null });
     }
     return {
       status: 'verified',
-      canonicalSha256: (proven ?? best[0]!).sha256,
+      canonicalSha256: (provenAlone ? proven : best[0]!).sha256,
       bestAgreeing: best.length,
       results,
       undecided,
