@@ -44,13 +44,22 @@ export const volunteers = pgTable(
   ],
 );
 
-/** Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. */
-export const blobs = pgTable('blobs', {
-  sha256: text('sha256').primaryKey(),
-  bytes: bytea('bytes').notNull(),
-  size: integer('size').notNull(),
-  createdAt: createdAt(),
-});
+/**
+ * Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. Deleted by the
+ * retention sweep once no job needs them (`deleteUnneededBlobs`), so nothing references a blob with a
+ * foreign key: a reference to a deleted blob means "expired". `created_at` is also touched when a
+ * later write stores the same bytes again.
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    sha256: text('sha256').primaryKey(),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('blobs_created_idx').on(t.createdAt)],
+);
 
 /**
  * Job status:
@@ -62,6 +71,14 @@ export const blobs = pgTable('blobs', {
  */
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
+/**
+ * Who may read a job's data (inputs, shard inputs, results, output) and see its params:
+ * - `public`: anyone (showcases; the blobs are cached publicly).
+ * - `private`: its submitter, and a volunteer only for the inputs of a shard it holds a live lease on.
+ *   Others see status and progress, never params, inputs or code.
+ */
+export type JobVisibility = 'public' | 'private';
+
 export const jobs = pgTable(
   'jobs',
   {
@@ -72,6 +89,7 @@ export const jobs = pgTable(
     kernel: text('kernel').notNull(),
     params: jsonb('params').notNull(),
     title: text('title'),
+    visibility: text('visibility').$type<JobVisibility>().notNull().default('public'),
     status: text('status').$type<JobStatus>().notNull().default('queued'),
     replicationMin: integer('replication_min').notNull(),
     replicationMax: integer('replication_max').notNull(),
@@ -80,7 +98,7 @@ export const jobs = pgTable(
     shardsFailed: integer('shards_failed').notNull().default(0),
     /** Job input files by name → blob sha256. */
     inputs: jsonb('inputs').$type<Record<string, string>>().notNull(),
-    resultSha256: text('result_sha256').references(() => blobs.sha256),
+    resultSha256: text('result_sha256'),
     resultContentType: text('result_content_type'),
     resultFilename: text('result_filename'),
     error: text('error'),
@@ -88,7 +106,11 @@ export const jobs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('jobs_status_created_idx').on(t.status, t.createdAt), index('jobs_owner_idx').on(t.ownerId)],
+  (t) => [
+    index('jobs_status_created_idx').on(t.status, t.createdAt),
+    index('jobs_owner_idx').on(t.ownerId),
+    index('jobs_result_sha256_idx').on(t.resultSha256),
+  ],
 );
 
 /**
@@ -144,6 +166,8 @@ export const shards = pgTable(
   (t) => [
     uniqueIndex('shards_job_index_key').on(t.jobId, t.index),
     index('shards_pending_idx').on(t.kernel, t.createdAt).where(sql`${t.status} = 'pending'`),
+    // Who may read a blob: the shards whose inputs name it (`inputs @> [{sha256}]`).
+    index('shards_inputs_idx').using('gin', t.inputs.op('jsonb_path_ops')),
   ],
 );
 
@@ -205,14 +229,16 @@ export const results = pgTable(
     volunteerId: uuid('volunteer_id')
       .notNull()
       .references(() => volunteers.id),
-    sha256: text('sha256')
-      .notNull()
-      .references(() => blobs.sha256),
+    sha256: text('sha256').notNull(),
     status: text('status').$type<ResultStatus>().notNull(),
     reason: text('reason'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('results_lease_key').on(t.leaseId), index('results_shard_idx').on(t.shardId)],
+  (t) => [
+    uniqueIndex('results_lease_key').on(t.leaseId),
+    index('results_shard_idx').on(t.shardId),
+    index('results_sha256_idx').on(t.sha256),
+  ],
 );
 
 /** The credit ledger: one row per verified, agreeing result; the unique key makes double credit impossible. */

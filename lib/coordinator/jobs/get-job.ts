@@ -7,7 +7,12 @@ import { clock } from '../clock';
 
 type JobRow = typeof jobs.$inferSelect;
 
-async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]> {
+/** Who looks at a job: its submitter sees everything, anyone else no params of a private job. */
+export interface JobViewer {
+  volunteerId?: string;
+}
+
+async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Promise<JobSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const now = clock.now();
@@ -36,7 +41,8 @@ async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]>
     kernel: job.kernel,
     title: job.title,
     status: job.status,
-    params: job.params,
+    visibility: job.visibility,
+    params: job.visibility === 'public' || job.ownerId === viewer.volunteerId ? job.params : null,
     replication: { min: job.replicationMin, max: job.replicationMax },
     progress: {
       total: job.shardsTotal,
@@ -60,15 +66,19 @@ async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]>
 }
 
 /** Status and progress of one job, or 404. */
-export async function getJob(db: Queryable, jobId: string): Promise<JobSummary> {
+export async function getJob(db: Queryable, jobId: string, viewer: JobViewer = {}): Promise<JobSummary> {
   const rows = await db.select().from(jobs).where(eq(jobs.id, jobId));
-  const [summary] = await toSummaries(db, rows);
+  const [summary] = await toSummaries(db, rows, viewer);
   if (!summary) throw new ApiError('not_found', `No job ${jobId}.`);
   return summary;
 }
 
 /** The most recent jobs first. */
-export async function listJobs(db: Queryable, options: { limit: number }): Promise<JobSummary[]> {
+export async function listJobs(
+  db: Queryable,
+  options: { limit: number },
+  viewer: JobViewer = {},
+): Promise<JobSummary[]> {
   const rows = await db.select().from(jobs).orderBy(desc(jobs.createdAt)).limit(options.limit);
-  return toSummaries(db, rows);
+  return toSummaries(db, rows, viewer);
 }
