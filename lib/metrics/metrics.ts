@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { getDb, queryRows } from '../db/client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { clock } from '../coordinator/clock';
+import { getDb, queryRows } from '../db/client';
 
 /**
  * Prometheus metrics for operators (`GET /api/v1/metrics`, ADMIN_TOKEN). Everything that lives in
@@ -81,7 +81,8 @@ function create(): Metrics {
     collect() {
       this.reset();
       for (const verdict of ['pending', 'valid', 'invalid']) this.set({ verdict }, 0);
-      for (const row of counts()) if (row.kind === 'results') this.set({ verdict: row.label ?? '' }, Number(row.n));
+      for (const row of counts())
+        if (row.kind === 'results') this.set({ verdict: row.label ?? '' }, Number(row.n));
     },
   });
   new Gauge({
@@ -89,7 +90,7 @@ function create(): Metrics {
     help: 'Results awaiting a verdict on shards that are not decided yet.',
     registers: [registry],
     collect() {
-      this.set(Number((counts()).find((r) => r.kind === 'backlog')?.n ?? 0));
+      this.set(Number(counts().find((r) => r.kind === 'backlog')?.n ?? 0));
     },
   });
   new Gauge({
@@ -97,7 +98,7 @@ function create(): Metrics {
     help: 'From recording the latest published reward epoch to the chain holding its root.',
     registers: [registry],
     collect() {
-      const row = (counts()).find((r) => r.kind === 'epoch_latency');
+      const row = counts().find((r) => r.kind === 'epoch_latency');
       this.reset();
       if (row?.n !== undefined && row.n !== null) this.set(Number(row.n));
     },
