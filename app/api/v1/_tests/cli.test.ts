@@ -29,7 +29,7 @@ afterAll(async () => {
 const routeFetch: typeof fetch = async (input, init) => {
   const request = new Request(input, init);
   const parts = new URL(request.url).pathname.split('/').filter(Boolean).slice(2); // after api/v1
-  const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
+  const ctx = (params: { id: string }) => ({ params: Promise.resolve(params) });
   const [resource, id, sub] = parts;
   if (resource === 'volunteers' && !id && request.method === 'POST') return postVolunteers(request);
   if (resource === 'jobs' && !id) return request.method === 'POST' ? postJob(request) : listJobs(request);
