@@ -13,8 +13,9 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
  *   label changed in between (a double-click trap or a single tricked click does not do it).
  * Either way the press must be the visitor's (`isTrusted`) in a document they are looking at.
  *
- * `press` returns true when the press counts; `ready` stays false until the first visibility
- * report, so the button can wait for it.
+ * `press` returns true when the press counts; `ready` stays false until the first visibility report
+ * (and, when that says visible, for `minVisibleMs` more), so a visitor — or a test — pressing as
+ * soon as the button is enabled is not refused for pressing too early.
  */
 export type ConsentNote = 'covered' | 'confirm' | null;
 
@@ -49,20 +50,28 @@ export function useVisibleConsent(target: RefObject<HTMLElement | null>): {
       setReady(true);
       return;
     }
+    let readyTimer: ReturnType<typeof setTimeout> | undefined;
     const observer = new IntersectionObserver(
       (entries) => {
         const entry = entries.at(-1) as VisibilityEntry | undefined;
         if (!entry) return;
         const visible = entry.isIntersecting && entry.intersectionRatio >= 0.99 && entry.isVisible === true;
-        if (!visible) visibleSince.current = null;
-        else visibleSince.current ??= performance.now();
-        setReady(true);
+        if (!visible) {
+          visibleSince.current = null;
+          setReady(true);
+        } else if (visibleSince.current === null) {
+          visibleSince.current = performance.now();
+          readyTimer = setTimeout(() => setReady(true), minVisibleMs);
+        }
       },
       // `trackVisibility` needs `delay` ≥ 100 ms; the DOM typings predate IntersectionObserver v2.
       { threshold: [0, 0.99, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
     );
     observer.observe(element);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      clearTimeout(readyTimer);
+    };
   }, [target, tracking]);
 
   const press = useCallback(
