@@ -33,7 +33,12 @@ async function startServer(): Promise<{ url: string; child: ChildProcess; dataDi
   const port = 3400 + Math.floor(Math.random() * 500);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-bench-'));
   const child = spawn('npx', ['tsx', 'scripts/dev.ts', '--start', '--no-chain', '--port', String(port)], {
-    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
