@@ -129,8 +129,9 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
   const throughput = active ? view.throughput : null;
   const fatal = view.lastError?.fatal ? view.lastError : null;
   // Donate counts only when the card was really visible (clickjacking); Stop always works.
-  const donateButton = useRef<HTMLButtonElement>(null);
-  const consent = useVisibleConsent(donateButton);
+  // Observed around the button, whose own opacity drops while it is disabled.
+  const donateArea = useRef<HTMLDivElement>(null);
+  const consent = useVisibleConsent(donateArea);
 
   return (
     <Frame>
@@ -151,20 +152,21 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
             : statusText(view.state, view.pauseReason, view.noWork)}
         </span>
       </p>
-      <button
-        ref={donateButton}
-        type="button"
-        onClick={active ? stop : (event) => consent.press(event) && start()}
-        disabled={!view.ready || !consent.ready}
-        data-state={view.state}
-        className={`rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors disabled:cursor-wait disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 ${
-          active
-            ? 'bg-slate-800 text-white hover:bg-slate-700 focus-visible:outline-slate-800 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white dark:focus-visible:outline-slate-200'
-            : 'bg-emerald-700 text-white hover:bg-emerald-800 focus-visible:outline-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:hover:bg-emerald-400'
-        }`}
-      >
-        {active ? 'Stop' : consent.note === 'confirm' ? 'Confirm: donate' : 'Donate'}
-      </button>
+      <div ref={donateArea} className="flex flex-col">
+        <button
+          type="button"
+          onClick={active ? stop : (event) => consent.press(event) && start()}
+          disabled={!view.ready || !consent.ready}
+          data-state={view.state}
+          className={`rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors disabled:cursor-wait disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 ${
+            active
+              ? 'bg-slate-800 text-white hover:bg-slate-700 focus-visible:outline-slate-800 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white dark:focus-visible:outline-slate-200'
+              : 'bg-emerald-700 text-white hover:bg-emerald-800 focus-visible:outline-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:hover:bg-emerald-400'
+          }`}
+        >
+          {active ? 'Stop' : consent.note === 'confirm' ? 'Confirm: donate' : 'Donate'}
+        </button>
+      </div>
       {!active && consent.note === 'covered' ? (
         <p
           role="alert"
