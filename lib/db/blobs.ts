@@ -55,7 +55,10 @@ export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<stri
   const shas = items.map(sha256Hex);
   const unique = new Map<string, Uint8Array>();
   for (const [i, bytes] of items.entries()) unique.set(shas[i]!, bytes);
-  const rows = [...unique].map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
+  // In address order, so concurrent writers of overlapping blobs take row locks in one order (no deadlock).
+  const rows = [...unique]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
   // Keep each statement well under the 65k bind-parameter limit and a sane packet size.
   for (let i = 0; i < rows.length; ) {
     let size = 0;
