@@ -41,7 +41,9 @@ for (const path of pages) {
   });
 }
 
-test('the page hydrates and the WebGPU compute worker runs its kernels under the page CSP', async ({ page }) => {
+test('the page hydrates and the WebGPU compute worker runs its kernels under the page CSP', async ({
+  page,
+}) => {
   const violations: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
