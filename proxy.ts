@@ -1,34 +1,40 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { allowedMethods } from './lib/http/api-routes';
 import { contentSecurityPolicy, malformedApiPath } from './lib/http/security-headers';
 
 /**
  * In front of every request: pages get a fresh CSP nonce (Next.js applies it to its own scripts,
  * see lib/http/security-headers.ts); `/api` paths no route could answer — bad percent-encoding, dot
- * segments — get the API's JSON error instead of Next's HTML error page. Unknown API paths are
+ * segments — and methods a route does not answer get the API's JSON error instead of Next's HTML
+ * error page or empty 405. Unknown API paths are
  * answered by the catch-all route `app/api/v1/[...path]`.
  */
 export function proxy(request: NextRequest): NextResponse {
   const raw = rawPath(request);
   if (raw.startsWith('/api/')) {
     const problem = malformedApiPath(raw);
-    if (problem) {
-      const [status, code, message] =
-        problem === 'encoding'
-          ? [
-              400,
-              'invalid_request',
-              'The path is not valid percent-encoding (UTF-8); encode ids with encodeURIComponent.',
-            ]
-          : [404, 'not_found', 'No API route has "." or ".." path segments; see /api/v1/openapi.json.'];
-      return NextResponse.json(
-        { error: { code, message } },
-        {
-          status,
-          headers: {
-            'Cache-Control': 'no-store',
-            'Content-Security-Policy': contentSecurityPolicy({ kind: 'api', pathname: raw }),
-          },
-        },
+    if (problem === 'encoding') {
+      return apiError(
+        400,
+        'invalid_request',
+        'The path is not valid percent-encoding (UTF-8); encode ids with encodeURIComponent.',
+      );
+    }
+    if (problem === 'dot_segment') {
+      return apiError(
+        404,
+        'not_found',
+        'No API route has "." or ".." path segments; see /api/v1/openapi.json.',
+      );
+    }
+    const allowed = allowedMethods(request.nextUrl.pathname);
+    if (allowed && !allowed.includes(request.method)) {
+      const answered = allowed.filter((m) => m !== 'HEAD' && m !== 'OPTIONS').join(' or ');
+      return apiError(
+        405,
+        'method_not_allowed',
+        `${request.method} is not allowed on ${request.nextUrl.pathname}; use ${answered}.`,
+        { Allow: allowed.join(', ') },
       );
     }
     const response = NextResponse.next();
@@ -47,6 +53,21 @@ export function proxy(request: NextRequest): NextResponse {
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('Content-Security-Policy', csp);
   return response;
+}
+
+/** The API's uniform error body, from the proxy (before any route runs). */
+function apiError(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return NextResponse.json(
+    { error: { code, message } },
+    {
+      status,
+      headers: {
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': contentSecurityPolicy({ kind: 'api', pathname: '' }),
+        ...headers,
+      },
+    },
+  );
 }
 
 /** The path as the client sent it: `nextUrl` may already have resolved `..` or decoded escapes. */

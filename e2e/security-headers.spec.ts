@@ -57,6 +57,16 @@ test('the page hydrates and the WebGPU compute worker runs its kernels under the
   expect(violations).toEqual([]);
 });
 
+test('a method a route does not answer gets a JSON 405 that names the ones it does', async ({ request }) => {
+  const r = await request.fetch('/api/v1/jobs', { method: 'PATCH' });
+  expect(r.status()).toBe(405);
+  expect(r.headers().allow).toBe('GET, POST, HEAD, OPTIONS');
+  expect((await r.json()).error).toEqual({
+    code: 'method_not_allowed',
+    message: 'PATCH is not allowed on /api/v1/jobs; use GET or POST.',
+  });
+});
+
 /** GET with the path sent exactly as written (no client-side normalization), following redirects. */
 function rawGet(
   origin: string,

@@ -35,3 +35,14 @@ describe('malformedApiPath', () => {
     expect(malformedApiPath('/api/v1/jobs/123')).toBeNull();
   });
 });
+
+describe('allowedMethods', () => {
+  it('matches routes with their dynamic segments, and nothing else', async () => {
+    const { allowedMethods } = await import('./api-routes');
+    expect(allowedMethods('/api/v1/jobs')).toEqual(['GET', 'POST', 'HEAD', 'OPTIONS']);
+    expect(allowedMethods('/api/v1/jobs/abc/result')).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(allowedMethods('/api/v1/leases/x/result')).toEqual(['PUT', 'OPTIONS']);
+    expect(allowedMethods('/api/v1/openapi-json')).toBeNull();
+    expect(allowedMethods('/api/v1/nope')).toBeNull();
+  });
+});
