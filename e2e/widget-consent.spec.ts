@@ -78,3 +78,23 @@ test('the same press on the card in plain view starts donating (the control)', a
   await card.getByRole('button', { name: 'Stop' }).click();
   await expect(card.getByRole('button', { name: 'Donate' })).toBeVisible();
 });
+
+test('without IntersectionObserver v2 a first press only asks to confirm; the second press starts', async ({
+  page,
+}) => {
+  // A browser without trackVisibility: take the v2 attribute away before the card's code runs.
+  await page.addInitScript(() => {
+    delete (IntersectionObserverEntry.prototype as unknown as { isVisible?: boolean }).isVisible;
+  });
+  await page.goto('/embed?site=confirm.example');
+  const donate = page.getByRole('button', { name: 'Donate' });
+  await expect(donate).toBeEnabled();
+  await donate.click();
+  const confirm = page.getByRole('button', { name: 'Confirm: donate' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toHaveAttribute('data-state', 'idle');
+  await page.waitForTimeout(600); // a double-click trap presses twice within a moment: not enough
+  await confirm.click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await page.getByRole('button', { name: 'Stop' }).click();
+});
