@@ -11,19 +11,20 @@ const nextConfig = {
   // PGlite ships wasm and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
-  // Framing: only the widget's card (/embed, docs/embed.md) may be put in an iframe, by any site.
-  // Every other response — pages, the API, widget.js, static files — refuses it (clickjacking);
-  // X-Frame-Options for browsers that predate CSP frame-ancestors.
+  // Every response: no MIME sniffing, no full URLs (ids, lease capabilities) in Referer to other
+  // sites. Framing: only the widget's card (/embed, docs/embed.md) may be put in an iframe, by any
+  // site; X-Frame-Options for browsers that predate CSP frame-ancestors. The Content-Security-Policy
+  // itself (scripts, workers, wasm, frame-ancestors) is set per response by proxy.ts.
   async headers() {
     return [
       {
-        source: '/:path((?!embed$).*)',
+        source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
-          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
         ],
       },
-      { source: '/embed', headers: [{ key: 'Content-Security-Policy', value: 'frame-ancestors *' }] },
+      { source: '/:path((?!embed$).*)', headers: [{ key: 'X-Frame-Options', value: 'DENY' }] },
     ];
   },
 };

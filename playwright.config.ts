@@ -43,6 +43,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       ADMIN_TOKEN: adminToken,
+      // Production refuses to start without it; Sign-In with Ethereum binds signatures to its host.
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATA_DIR: process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
       DEV_CHAIN_PORT: String(port + 1),
     },

@@ -28,11 +28,19 @@ export default defineConfig({
       // The API integration suite runs twice: on embedded PGlite and on a real Postgres server.
       {
         extends: true,
-        test: { name: 'api-pglite', include: ['app/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+        test: {
+          name: 'api-pglite',
+          include: ['app/**/*.test.ts'],
+          env: { TEST_DB: 'pglite', LOG_LEVEL: 'warn' },
+        },
       },
       {
         extends: true,
-        test: { name: 'api-postgres', include: ['app/**/*.test.ts'], env: { TEST_DB: 'postgres' } },
+        test: {
+          name: 'api-postgres',
+          include: ['app/**/*.test.ts'],
+          env: { TEST_DB: 'postgres', LOG_LEVEL: 'warn' },
+        },
       },
     ],
   },

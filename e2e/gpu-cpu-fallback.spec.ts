@@ -101,7 +101,7 @@ test('matmul computed by the CPU fallback is verified (Freivalds) and the job co
   expect(statuses).toEqual(new Array(6).fill('valid'));
   expect(await jobStatus(request, jobId)).toBe('completed');
 
-  const result = await request.get(`/api/v1/jobs/${jobId}/result`);
+  const result = await request.get(`/api/v1/jobs/${jobId}/result`, { headers });
   expect(result.status()).toBe(200);
   const c = parseNpy(new Uint8Array(await result.body()), 'c');
   expect(c.shape).toEqual([m, n]);
@@ -138,7 +138,7 @@ test('hashsearch computed by two CPU-fallback volunteers reaches a quorum and th
   expect(await donateOnCpu(page, request, second, jobId)).toEqual(['valid']);
   expect(await jobStatus(request, jobId)).toBe('completed');
 
-  const result = await request.get(`/api/v1/jobs/${jobId}/result`);
+  const result = await request.get(`/api/v1/jobs/${jobId}/result`, { headers: first });
   expect(result.status()).toBe(200);
   const { nonces } = await result.json();
   expect(nonces.length).toBeGreaterThan(5);

@@ -127,6 +127,8 @@ export async function createMatmulJob(
       },
       inputs: { a: Buffer.from(options.a).toString('base64'), b: Buffer.from(options.b).toString('base64') },
       ...(options.title ? { title: options.title } : {}),
+      // The job pages show params and results to anyone, as jobs from the web form are.
+      visibility: 'public',
     },
   });
   expect(response.status(), await response.text()).toBe(201);

@@ -87,6 +87,7 @@ test('two coordinators and two workers on one Postgres finish jobs; SIGKILL lose
     LEASE_SECONDS: '5',
     ADMIN_TOKEN: randomBytes(24).toString('base64url'),
     NODE_ENV: 'production',
+    PUBLIC_URL: `http://127.0.0.1:${base}`,
   };
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
   const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
@@ -207,7 +208,7 @@ test('two coordinators and two workers on one Postgres finish jobs; SIGKILL lose
   }
   // The product matches a CPU reference of the whole matrix.
   const result = new Uint8Array(
-    await (await call(urls[0]!, `/api/v1/jobs/${mm.jobId}/result`)).arrayBuffer(),
+    await (await call(urls[0]!, `/api/v1/jobs/${mm.jobId}/result`, { token: owner.token })).arrayBuffer(),
   );
   const c = new Float32Array(result.slice(result.length - m * n * 4).buffer);
   for (let i = 0; i < m; i++)

@@ -30,7 +30,8 @@ export async function submitJob(
   );
   const response = await request.post('/api/v1/jobs', {
     headers: { authorization: `Bearer ${submitter.token}` },
-    data: { ...body, inputs, title: `e2e ${body.kernel}` },
+    // Public: these specs download results without the submitter's token (private is the default).
+    data: { ...body, inputs, title: `e2e ${body.kernel}`, visibility: 'public' },
   });
   expect(response.status(), await response.text()).toBe(201);
   return response.json();

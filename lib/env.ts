@@ -7,59 +7,84 @@ const address = /^0x[0-9a-fA-F]{40}$/;
  * Every setting, declared once and validated at start. Nothing else reads `process.env`.
  * Unset values mean "run it all on this machine": PGlite in DATA_DIR, anvil on DEV_CHAIN_PORT.
  */
-export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATA_DIR: z.string().min(1).default('.data'),
-  /** Unset: embedded PGlite in DATA_DIR. Set: a Postgres server shared by many coordinator processes. */
-  DATABASE_URL: z.url().optional(),
-  /** Unset: `npm run dev` starts anvil on DEV_CHAIN_PORT and deploys the contracts. */
-  RPC_URL: z.url().optional(),
-  DEV_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
-  CHAIN_ID: z.coerce.number().int().positive().optional(),
-  TOKEN_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
-  DISTRIBUTOR_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
-  PUBLISHER_PRIVATE_KEY: z.string().regex(hex32, 'must be a 0x-prefixed 32-byte hex key').optional(),
-  /** Bearer token for operator calls (`POST /api/v1/epochs`). Dev generates and prints one. */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** How often the coordinator closes a reward epoch (builds and publishes a Merkle root). */
-  EPOCH_SECONDS: z.coerce.number().int().min(10).default(3600),
-  /**
-   * Token units (10⁻¹⁸ CYCLE) paid per verified work unit. Default 10¹⁵: 1 work unit (10⁶
-   * operations) = 0.001 CYCLE. See docs/rewards.md.
-   */
-  TOKEN_UNITS_PER_WORK_UNIT: z
-    .string()
-    .regex(/^[0-9]{1,60}$/, 'must be a non-negative integer (token units per work unit)')
-    .default('1000000000000000')
-    .transform((value) => BigInt(value)),
-  /**
-   * The public origin of this coordinator (`https://cycles.example.org`), when it sits behind a
-   * proxy: Sign-In with Ethereum messages must name its host. Unset: the host of each request.
-   */
-  PUBLIC_URL: z.url().optional(),
-  /** How long a Sign-In with Ethereum nonce stays valid. */
-  SIWE_NONCE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
-  /** How long a volunteer may hold a lease before it is re-issued to someone else. */
-  LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  /**
-   * Run the validator and assimilator inside this server process (the default). Set to `false` on
-   * coordinators whose validation runs in separate `npm run worker` processes on one Postgres.
-   */
-  PIPELINE_IN_PROCESS: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
-  /**
-   * How long a validator's or assimilator's claim on a shard or job lasts. A process that dies
-   * holding claims delays that work by this much; a live one finishes long before.
-   */
-  PIPELINE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Worker threads for CPU work (verification, assembly, splitting). Default: cores − 1, at least 1. */
-  PIPELINE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
-  /** Live leases one volunteer may hold at once; a lease request beyond it gets fewer shards. */
-  MAX_LIVE_LEASES: z.coerce.number().int().min(1).max(4096).default(256),
-});
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATA_DIR: z.string().min(1).default('.data'),
+    /** Unset: embedded PGlite in DATA_DIR. Set: a Postgres server shared by many coordinator processes. */
+    DATABASE_URL: z.url().optional(),
+    /** Unset: `npm run dev` starts anvil on DEV_CHAIN_PORT and deploys the contracts. */
+    RPC_URL: z.url().optional(),
+    DEV_CHAIN_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+    CHAIN_ID: z.coerce.number().int().positive().optional(),
+    TOKEN_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
+    DISTRIBUTOR_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
+    PUBLISHER_PRIVATE_KEY: z.string().regex(hex32, 'must be a 0x-prefixed 32-byte hex key').optional(),
+    /** Bearer token for operator calls (`POST /api/v1/epochs`). Dev generates and prints one. */
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** How often the coordinator closes a reward epoch (builds and publishes a Merkle root). */
+    EPOCH_SECONDS: z.coerce.number().int().min(10).default(3600),
+    /**
+     * Token units (10⁻¹⁸ CYCLE) paid per verified work unit. Default 10¹⁵: 1 work unit (10⁶
+     * operations) = 0.001 CYCLE. See docs/rewards.md.
+     */
+    TOKEN_UNITS_PER_WORK_UNIT: z
+      .string()
+      .regex(/^[0-9]{1,60}$/, 'must be a non-negative integer (token units per work unit)')
+      .default('1000000000000000')
+      .transform((value) => BigInt(value)),
+    /**
+     * The public origin of this coordinator (`https://cycles.example.org`): Sign-In with Ethereum
+     * messages must name its host. Required outside development and tests (the server refuses to
+     * start without it); unset in development: the `Host` of each request, which a client chooses.
+     */
+    PUBLIC_URL: z.url().optional(),
+    /** How long a Sign-In with Ethereum nonce stays valid. */
+    SIWE_NONCE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+    /** How long a volunteer may hold a lease before it is re-issued to someone else. */
+    LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /**
+     * Run the validator and assimilator inside this server process (the default). Set to `false` on
+     * coordinators whose validation runs in separate `npm run worker` processes on one Postgres.
+     */
+    PIPELINE_IN_PROCESS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /**
+     * How long a validator's or assimilator's claim on a shard or job lasts. A process that dies
+     * holding claims delays that work by this much; a live one finishes long before.
+     */
+    PIPELINE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Worker threads for CPU work (verification, assembly, splitting). Default: cores − 1, at least 1. */
+    PIPELINE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Live leases one volunteer may hold at once; a lease request beyond it gets fewer shards. */
+    MAX_LIVE_LEASES: z.coerce.number().int().min(1).max(4096).default(256),
+
+    /**
+     * How long blobs of a job that ended (completed, failed, cancelled) are kept — its inputs,
+     * shard inputs, replica results and assembled output — before the retention sweep deletes
+     * every blob no other job needs. Default 7 days. See docs/operations.md.
+     */
+    BLOB_RETENTION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 86_400),
+    /** Log level of the structured JSON logs (pino). */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.NODE_ENV === 'production' && !settings.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message:
+          'required in production: set it to the origin visitors use (e.g. https://cycles.example.org); Sign-In with Ethereum binds every signature to its host, and without it a client-chosen Host header would be trusted',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -47,7 +47,13 @@ async function startServer(extraEnv: Record<string, string>, processes = 1): Pro
     'npx',
     ['tsx', 'scripts/dev.ts', '--start', '--no-chain', '--port', String(port), ...flags],
     {
-      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ...extraEnv,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
       detached: true,
     },

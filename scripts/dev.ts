@@ -26,7 +26,16 @@ async function main(): Promise<void> {
   const production = args.includes('--start');
   const portFlag = args.indexOf('--port');
   if (portFlag >= 0) process.env.PORT = args[portFlag + 1];
-  const settings = env();
+  // The production build runs as production, whose settings (PUBLIC_URL) are checked here, before
+  // anything starts, and again by the server itself (instrumentation.ts).
+  if (production) Object.assign(process.env, { NODE_ENV: 'production' });
+  let settings: ReturnType<typeof env>;
+  try {
+    settings = env();
+  } catch (error) {
+    console.error(`Spare Cycles cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const dataDir = path.resolve(settings.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 

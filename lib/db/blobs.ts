@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Queryable } from './client';
 import { blobs } from './schema';
 
@@ -8,7 +9,11 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-// Blobs are immutable and content-addressed, so a process-wide cache can never serve stale bytes.
+// Blobs are immutable and content-addressed, so a process-wide cache can never serve wrong bytes.
+// It is filled only from reads outside any transaction — rows another transaction committed — never
+// from writes or reads inside a transaction, which may still roll back: bytes of a request that
+// answered "nothing you sent was stored" must never be served afterwards. Whether a caller may read
+// a blob is decided by the database (lib/coordinator/jobs/blob-access.ts), never by this cache.
 const cacheLimitBytes = 64 * 1024 * 1024;
 const cache = new Map<string, Uint8Array>();
 let cachedBytes = 0;
@@ -24,12 +29,36 @@ function remember(sha: string, bytes: Uint8Array): void {
   }
 }
 
-/** Stores blobs (idempotent: an existing address is left as it is). Returns their addresses in order. */
+/** Drops blobs from this process's cache (after the retention sweep deleted them). */
+export function forgetBlobs(shas: Iterable<string>): void {
+  for (const sha of shas) {
+    const bytes = cache.get(sha);
+    if (!bytes) continue;
+    cache.delete(sha);
+    cachedBytes -= bytes.byteLength;
+  }
+}
+
+/** Whether `sha` is in this process's cache (tests prove what was never cached). */
+export function isBlobCached(sha: string): boolean {
+  return cache.has(sha);
+}
+
+/**
+ * Stores blobs (idempotent: an existing address keeps its bytes). Returns their addresses in order.
+ *
+ * An existing row is touched (`created_at` moves to now) under its row lock, so the retention sweep
+ * (`deleteUnneededBlobs`) can never delete a blob that a transaction still in flight is reusing.
+ * Nothing is cached here: the caller's transaction may still roll back.
+ */
 export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<string[]> {
   const shas = items.map(sha256Hex);
   const unique = new Map<string, Uint8Array>();
   for (const [i, bytes] of items.entries()) unique.set(shas[i]!, bytes);
-  const rows = [...unique].map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
+  // In address order, so concurrent writers of overlapping blobs take row locks in one order (no deadlock).
+  const rows = [...unique]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
   // Keep each statement well under the 65k bind-parameter limit and a sane packet size.
   for (let i = 0; i < rows.length; ) {
     let size = 0;
@@ -38,15 +67,18 @@ export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<stri
       size += rows[j]!.size;
       j++;
     }
-    await db.insert(blobs).values(rows.slice(i, j)).onConflictDoNothing();
+    await db
+      .insert(blobs)
+      .values(rows.slice(i, j))
+      .onConflictDoUpdate({ target: blobs.sha256, set: { createdAt: sql`now()` } });
     i = j;
   }
-  for (const [sha, bytes] of unique) remember(sha, bytes);
   return shas;
 }
 
 /** Loads blobs by address; missing ones are absent from the map. */
 export async function getBlobs(db: Queryable, shas: Iterable<string>): Promise<Map<string, Uint8Array>> {
+  const committed = !(db instanceof PgTransaction);
   const out = new Map<string, Uint8Array>();
   const missing: string[] = [];
   for (const sha of new Set(shas)) {
@@ -61,7 +93,7 @@ export async function getBlobs(db: Queryable, shas: Iterable<string>): Promise<M
       .where(inArray(blobs.sha256, missing));
     for (const row of rows) {
       out.set(row.sha256, row.bytes);
-      remember(row.sha256, row.bytes);
+      if (committed) remember(row.sha256, row.bytes);
     }
   }
   return out;

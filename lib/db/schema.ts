@@ -63,13 +63,30 @@ export const volunteers = pgTable(
   ],
 );
 
-/** Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. */
-export const blobs = pgTable('blobs', {
-  sha256: text('sha256').primaryKey(),
-  bytes: bytea('bytes').notNull(),
-  size: integer('size').notNull(),
-  createdAt: createdAt(),
-});
+/**
+ * Content-addressed, immutable bytes: job inputs, shard inputs, results, job outputs. Deleted by the
+ * retention sweep once no job needs them (`deleteUnneededBlobs`), so nothing references a blob with a
+ * foreign key: a reference to a deleted blob means "expired". `created_at` is also touched when a
+ * later write stores the same bytes again.
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    sha256: text('sha256').primaryKey(),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('blobs_created_idx').on(t.createdAt)],
+);
+
+/**
+ * Who may read a job's data (inputs, shard inputs, results, output) and see its params:
+ * - `public`: anyone (showcases; the blobs are cached publicly).
+ * - `private`: its submitter, and a volunteer only for the inputs of a shard it holds a live lease on.
+ *   Others see status and progress, never params, inputs or code.
+ */
+export type JobVisibility = 'public' | 'private';
 
 export const jobs = pgTable(
   'jobs',
@@ -81,6 +98,7 @@ export const jobs = pgTable(
     kernel: text('kernel').notNull(),
     params: jsonb('params').notNull(),
     title: text('title'),
+    visibility: text('visibility').$type<JobVisibility>().notNull().default('public'),
     status: text('status').$type<JobStatus>().notNull().default('queued'),
     replicationMin: integer('replication_min').notNull(),
     replicationMax: integer('replication_max').notNull(),
@@ -89,7 +107,7 @@ export const jobs = pgTable(
     shardsFailed: integer('shards_failed').notNull().default(0),
     /** Job input files by name → blob sha256. */
     inputs: jsonb('inputs').$type<Record<string, string>>().notNull(),
-    resultSha256: text('result_sha256').references(() => blobs.sha256),
+    resultSha256: text('result_sha256'),
     resultContentType: text('result_content_type'),
     resultFilename: text('result_filename'),
     error: text('error'),
@@ -106,6 +124,7 @@ export const jobs = pgTable(
     index('jobs_owner_idx').on(t.ownerId),
     index('jobs_assemble_idx').on(t.assembleAfter).where(sql`${t.assembleAfter} IS NOT NULL`),
     check('jobs_status_check', oneOf(t.status, jobStatuses)),
+    index('jobs_result_sha256_idx').on(t.resultSha256),
   ],
 );
 
@@ -160,6 +179,8 @@ export const shards = pgTable(
     index('shards_job_pending_idx').on(t.jobId, t.index).where(sql`${t.status} = 'pending'`),
     index('shards_validate_idx').on(t.validateAfter).where(sql`${t.validateAfter} IS NOT NULL`),
     check('shards_status_check', oneOf(t.status, shardStatuses)),
+    // Who may read a blob: the shards whose inputs name it (`inputs @> [{sha256}]`).
+    index('shards_inputs_idx').using('gin', t.inputs.op('jsonb_path_ops')),
   ],
 );
 
@@ -205,9 +226,7 @@ export const results = pgTable(
     volunteerId: uuid('volunteer_id')
       .notNull()
       .references(() => volunteers.id),
-    sha256: text('sha256')
-      .notNull()
-      .references(() => blobs.sha256),
+    sha256: text('sha256').notNull(),
     status: text('status').$type<ResultStatus>().notNull(),
     /** The kernel's check, once run: `valid` (proven alone) or `plausible` (needs a quorum); null = not yet. */
     checkVerdict: text('check_verdict').$type<'valid' | 'plausible'>(),
@@ -219,6 +238,7 @@ export const results = pgTable(
     index('results_shard_idx').on(t.shardId),
     index('results_volunteer_idx').on(t.volunteerId),
     check('results_status_check', oneOf(t.status, resultStatuses)),
+    index('results_sha256_idx').on(t.sha256),
   ],
 );
 

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { logger, withLogContext } from '../log/logger';
 
 /** The uniform error body: `{error: {code, message, field?}}`. */
 export function errorResponse(error: ApiError): Response {
@@ -19,7 +21,7 @@ export function errorResponse(error: ApiError): Response {
 export function handleApiError(error: unknown): Response {
   if (error instanceof ApiError) return errorResponse(error);
   if (error instanceof z.ZodError) return errorResponse(zodToApiError(error));
-  console.error('unhandled error in route handler', error);
+  logger().error({ err: error }, 'unhandled error in route handler');
   return errorResponse(
     new ApiError('internal_error', 'Something went wrong on our side; nothing you sent was stored.'),
   );
@@ -34,16 +36,57 @@ export function zodToApiError(error: z.ZodError, prefix = ''): ApiError {
   return new ApiError('invalid_request', `${where}${issue.message}`, field || undefined);
 }
 
-/** Wraps a route handler so every failure leaves as the uniform error shape. */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const routeIdNames: Record<string, string> = { id: 'jobId', leaseId: 'leaseId' };
+
+/** The job and lease ids in a route's path parameters, when they are ids at all. */
+async function routeIds(context: unknown): Promise<Record<string, string>> {
+  const params = (context as { params?: Promise<Record<string, unknown>> } | undefined)?.params;
+  if (!params) return {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries((await params) ?? {})) {
+    const as = routeIdNames[name];
+    if (as && typeof value === 'string' && uuidPattern.test(value)) out[as] = value;
+  }
+  return out;
+}
+
+/**
+ * Wraps a route handler so every failure leaves as the uniform error shape, and every request
+ * leaves one structured log line (`requestId`, `jobId`/`leaseId` from the path, status, duration;
+ * never the query string, headers or body) and an `X-Request-Id` header to quote in bug reports.
+ */
 export function withErrors<Args extends unknown[]>(
   handler: (request: Request, ...args: Args) => Promise<Response>,
 ): (request: Request, ...args: Args) => Promise<Response> {
   return async (request, ...args) => {
-    try {
-      return await handler(request, ...args);
-    } catch (error) {
-      return handleApiError(error);
-    }
+    const sent = request.headers.get('x-request-id');
+    const requestId = sent && /^[\w-]{8,64}$/.test(sent) ? sent : randomUUID();
+    const started = performance.now();
+    const ids = await routeIds(args[0]).catch(() => ({}));
+    return withLogContext({ requestId, ...ids }, async () => {
+      let response: Response;
+      try {
+        response = await handler(request, ...args);
+      } catch (error) {
+        response = handleApiError(error);
+      }
+      try {
+        response.headers.set('X-Request-Id', requestId);
+      } catch {
+        // immutable headers (a proxied response): the log line still has the id
+      }
+      logger().info(
+        {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+      return response;
+    });
   };
 }
 

@@ -12,6 +12,7 @@ export interface DecodedJobRequest {
   inputs: Record<string, Uint8Array>;
   replication?: { min: number; max: number };
   title?: string;
+  visibility: 'public' | 'private';
 }
 
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -65,7 +66,7 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   if (!meta) {
     throw new ApiError(
       'invalid_request',
-      'job: missing; add a "job" part holding {kernel, params, replication?, title?} as JSON.',
+      'job: missing; add a "job" part holding {kernel, params, replication?, title?, visibility?} as JSON.',
       'job',
     );
   }

@@ -3,6 +3,15 @@ import { jobStatuses } from './states';
 
 export const jobStatusSchema = z.enum(jobStatuses);
 
+/**
+ * Who may read a job's data. `private` (the default for API submissions: real data should not leak
+ * because a flag was forgotten): inputs, results and params only for the submitter and, for one
+ * shard's inputs, the volunteer leasing it. `public`: anyone (showcases, demos).
+ */
+export const jobVisibilitySchema = z.enum(['public', 'private'], {
+  error: 'must be "public" or "private"',
+});
+
 export const replicationSchema = z
   .strictObject({
     min: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
@@ -21,6 +30,7 @@ export const createJobRequestSchema = z.strictObject({
     .default({}),
   replication: replicationSchema.optional(),
   title: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  visibility: jobVisibilitySchema.default('private'),
 });
 
 /** The same request without `inputs`, as the `job` JSON part of a multipart upload. */
@@ -33,6 +43,8 @@ export const jobSummarySchema = z.object({
   kernel: z.string(),
   title: z.string().nullable(),
   status: jobStatusSchema,
+  visibility: jobVisibilitySchema,
+  /** The kernel params; null for a private job seen by anyone but its submitter. */
   params: z.unknown(),
   replication: z.object({ min: z.number().int(), max: z.number().int() }),
   progress: z.object({
@@ -56,3 +68,4 @@ export const jobListResponseSchema = z.object({ jobs: z.array(jobSummarySchema) 
 export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 export type JobStatus = z.infer<typeof jobStatusSchema>;
+export type JobVisibility = z.infer<typeof jobVisibilitySchema>;

@@ -192,11 +192,20 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
       },
       '/api/v1/blobs/{sha256}': {
         get: {
-          summary: 'Immutable content-addressed bytes',
-          parameters: [idParam('sha256', 'hex SHA-256 of the bytes')],
+          summary:
+            "Immutable content-addressed bytes. A public job's: to anyone (cached immutable). A private job's: to its submitter (Bearer) and to the holder of a live lease whose shard needs them (`?lease=`, as in the lease's input URL); 404 to anyone else",
+          parameters: [
+            idParam('sha256', 'hex SHA-256 of the bytes'),
+            {
+              name: 'lease',
+              in: 'query',
+              description: 'a live lease id whose shard needs the blob',
+              schema: { type: 'string', format: 'uuid' },
+            },
+          ],
           responses: {
             '200': { description: 'the bytes', content: { 'application/octet-stream': {} } },
-            ...errors(400, 404),
+            ...errors(400, 401, 404),
           },
         },
       },
@@ -248,11 +257,12 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
       },
       '/api/v1/jobs/{id}/result': {
         get: {
-          summary: 'The assembled, verified output (409 until completed)',
+          summary:
+            "The assembled, verified output (409 until completed, 410 after retention); a private job's only with its submitter's Bearer token",
           parameters: [idParam('id', 'the job')],
           responses: {
             '200': { description: 'the output file (.npy, JSON or PNG per kernel)' },
-            ...errors(400, 404, 409),
+            ...errors(400, 401, 403, 404, 409, 410),
           },
         },
       },
@@ -300,6 +310,14 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           summary: 'Close an epoch now (Bearer ADMIN_TOKEN): build and publish the root',
           security: bearer,
           responses: { '200': jsonAnswer('the epoch', 'CloseEpochResponse'), ...errors(401, 403, 409, 503) },
+        },
+      },
+      '/api/v1/metrics': {
+        get: {
+          summary:
+            'Prometheus metrics for operators (Bearer ADMIN_TOKEN): leases, results by verdict, validation backlog, jobs by state, epoch publish latency, SSE connections',
+          security: bearer,
+          responses: { '200': { description: 'Prometheus text format' }, ...errors(401, 403) },
         },
       },
       '/api/v1/rewards/{address}': {

@@ -1,12 +1,13 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
 import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
 import { formatCredit } from '../../jobs/_components/format';
 import { useEmbedVolunteer } from './use-embed-volunteer';
+import { useVisibleConsent } from './use-visible-consent';
 
 const rate = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
@@ -127,6 +128,10 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
   const active = view.state === 'starting' || view.state === 'running' || view.state === 'paused';
   const throughput = active ? view.throughput : null;
   const fatal = view.lastError?.fatal ? view.lastError : null;
+  // Donate counts only when the card was really visible (clickjacking); Stop always works.
+  // Observed around the button, whose own opacity drops while it is disabled.
+  const donateArea = useRef<HTMLDivElement>(null);
+  const consent = useVisibleConsent(donateArea);
 
   return (
     <Frame>
@@ -147,19 +152,31 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
             : statusText(view.state, view.pauseReason, view.noWork)}
         </span>
       </p>
-      <button
-        type="button"
-        onClick={active ? stop : start}
-        disabled={!view.ready}
-        data-state={view.state}
-        className={`rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors disabled:cursor-wait disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 ${
-          active
-            ? 'bg-slate-800 text-white hover:bg-slate-700 focus-visible:outline-slate-800 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white dark:focus-visible:outline-slate-200'
-            : 'bg-emerald-700 text-white hover:bg-emerald-800 focus-visible:outline-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:hover:bg-emerald-400'
-        }`}
-      >
-        {active ? 'Stop' : 'Donate'}
-      </button>
+      <div ref={donateArea} className="flex flex-col">
+        <button
+          type="button"
+          onClick={active ? stop : (event) => consent.press(event) && start()}
+          disabled={!view.ready || !consent.ready}
+          data-state={view.state}
+          className={`rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition-colors disabled:cursor-wait disabled:opacity-70 focus-visible:outline-2 focus-visible:outline-offset-2 ${
+            active
+              ? 'bg-slate-800 text-white hover:bg-slate-700 focus-visible:outline-slate-800 dark:bg-slate-200 dark:text-slate-900 dark:hover:bg-white dark:focus-visible:outline-slate-200'
+              : 'bg-emerald-700 text-white hover:bg-emerald-800 focus-visible:outline-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:hover:bg-emerald-400'
+          }`}
+        >
+          {active ? 'Stop' : consent.note === 'confirm' ? 'Confirm: donate' : 'Donate'}
+        </button>
+      </div>
+      {!active && consent.note === 'covered' ? (
+        <p
+          role="alert"
+          className="text-xs text-amber-800 dark:text-amber-300"
+          data-testid="embed-consent-note"
+        >
+          Nothing started: the card was covered or hidden when Donate was pressed. Press it when you can see
+          it.
+        </p>
+      ) : null}
       {/* The slider's explanation stays for screen readers (aria-describedby) but is not shown: no room. */}
       <div className="[&_p]:sr-only">
         <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />

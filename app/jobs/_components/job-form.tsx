@@ -182,13 +182,19 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     params: Record<string, unknown>;
     replication?: unknown;
     title?: string;
+    visibility: 'public';
   } {
     if (!form) throw new Error('no kernel');
     const params = paramsFromForm(fields, values);
-    const job: { kernel: string; params: Record<string, unknown>; replication?: unknown; title?: string } = {
-      kernel: form.name,
-      params,
-    };
+    // The job pages show params and the result preview to anyone with the link, so jobs from this
+    // form are public (showcases); private jobs come through the API or the CLI (docs/api.md).
+    const job: {
+      kernel: string;
+      params: Record<string, unknown>;
+      replication?: unknown;
+      title?: string;
+      visibility: 'public';
+    } = { kernel: form.name, params, visibility: 'public' };
     const toNumber = (text: string) =>
       text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
     if (replication.min.trim() !== '' || replication.max.trim() !== '') {

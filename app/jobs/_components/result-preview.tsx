@@ -7,6 +7,7 @@ import { buttonPrimary } from './field-styles';
 import { formatBytes, formatValue } from './format';
 import { matrixStats } from './matrix-stats';
 import { jsonPreview, type Preview, previewKind } from './read-result';
+import { storedIdentity } from './submitter-identity';
 
 type JobResult = NonNullable<JobSummary['result']>;
 
@@ -36,7 +37,12 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
     }
     const controller = new AbortController();
     (async () => {
-      const response = await fetch(result.url, { signal: controller.signal });
+      // A private job's result is for its submitter: this browser's identity, when it submitted it.
+      const identity = storedIdentity();
+      const response = await fetch(result.url, {
+        signal: controller.signal,
+        headers: identity ? { authorization: `Bearer ${identity.token}` } : {},
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       if (kind === 'npy') {
         const matrix = parseNpy(new Uint8Array(await response.arrayBuffer()), result.filename);

@@ -36,3 +36,11 @@ export async function authenticateVolunteer(db: Queryable, authorization: string
   }
   return volunteer;
 }
+
+/** The Bearer volunteer when an Authorization header is sent (401 for a bad one), else undefined. */
+export async function optionalVolunteer(
+  db: Queryable,
+  authorization: string | null,
+): Promise<Volunteer | undefined> {
+  return authorization ? authenticateVolunteer(db, authorization) : undefined;
+}

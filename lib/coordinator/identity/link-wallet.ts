@@ -20,6 +20,9 @@ export interface LinkWalletInput {
   chain: Pick<RewardChain, 'publicClient'> | null;
 }
 
+/** How far in the future `Issued At` may lie: clocks of wallets and servers drift a little. */
+export const issuedAtSkewMs = 2 * 60 * 1000;
+
 const unauthorized = (message: string) => new ApiError('unauthorized', message);
 
 /**
@@ -27,7 +30,7 @@ const unauthorized = (message: string) => new ApiError('unauthorized', message);
  * signing wallet, so its verified credit is paid to that address.
  *
  * Checked, each failure a 401 that says which: the message names this server's domain (and a URI
- * on it), this chain, version 1, is inside its validity window, is signed by the address it names,
+ * on it), this chain, version 1, is inside its validity window and not issued in the future, is signed by the address it names,
  * and carries a nonce this volunteer got from `GET /api/v1/auth/nonce` that is unused and unexpired.
  * The nonce is consumed in the same transaction that links the address, so a signed message links
  * once and cannot be replayed.
@@ -80,6 +83,11 @@ export async function linkWallet(db: Queryable, input: LinkWalletInput): Promise
     if (date && Number.isNaN(date.getTime())) {
       throw new ApiError('invalid_request', `message: "${name}" is not an RFC 3339 date-time.`, 'message');
     }
+  }
+  if (issuedAt && issuedAt.getTime() > now.getTime() + issuedAtSkewMs) {
+    throw unauthorized(
+      `The message is issued at ${issuedAt.toISOString()}, in the future; sign one issued now (check your clock).`,
+    );
   }
   if (expirationTime && expirationTime.getTime() <= now.getTime()) {
     throw unauthorized(`The message expired at ${expirationTime.toISOString()}; sign a new one.`);

@@ -22,6 +22,7 @@ export interface CreateJobInput {
   inputs: Record<string, Uint8Array>;
   replication?: { min: number; max: number };
   title?: string;
+  visibility?: 'public' | 'private';
 }
 
 /** Default replication: one result when the kernel can prove a result alone, else a quorum of two. */
@@ -85,6 +86,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       kernel: kernel.name,
       params: prepared.params,
       title: input.title ?? null,
+      visibility: input.visibility ?? 'private', // see jobVisibilitySchema (issue 12)
       replicationMin: replication.min,
       replicationMax: replication.max,
       shardsTotal: specs.length,

@@ -7,7 +7,12 @@ import { clock } from '../clock';
 
 type JobRow = typeof jobs.$inferSelect;
 
-async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]> {
+/** Who looks at a job: its submitter sees everything, anyone else no params of a private job. */
+export interface JobViewer {
+  volunteerId?: string;
+}
+
+async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Promise<JobSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const now = clock.now();
@@ -36,7 +41,8 @@ async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]>
     kernel: job.kernel,
     title: job.title,
     status: job.status,
-    params: job.params,
+    visibility: job.visibility,
+    params: job.visibility === 'public' || job.ownerId === viewer.volunteerId ? job.params : null,
     replication: { min: job.replicationMin, max: job.replicationMax },
     progress: {
       total: job.shardsTotal,
@@ -60,27 +66,32 @@ async function toSummaries(db: Queryable, rows: JobRow[]): Promise<JobSummary[]>
 }
 
 /** Status and progress of one job, or 404. */
-export async function getJob(db: Queryable, jobId: string): Promise<JobSummary> {
+export async function getJob(db: Queryable, jobId: string, viewer: JobViewer = {}): Promise<JobSummary> {
   const rows = await db.select().from(jobs).where(eq(jobs.id, jobId));
-  const [summary] = await toSummaries(db, rows);
+  const [summary] = await toSummaries(db, rows, viewer);
   if (!summary) throw new ApiError('not_found', `No job ${jobId}.`);
   return summary;
 }
 
-/** Summaries of several jobs in two queries (unknown ids are left out), for the shared progress poll. */
+/**
+ * Summaries of several jobs in two queries (unknown ids are left out), as an anonymous viewer sees
+ * them (a private job's params hidden): for the shared progress poll, whose streams carry no token.
+ */
 export async function getJobsByIds(db: Queryable, ids: readonly string[]): Promise<JobSummary[]> {
   if (ids.length === 0) return [];
-  return toSummaries(
-    db,
-    await db
-      .select()
-      .from(jobs)
-      .where(inArray(jobs.id, [...ids])),
-  );
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.id, [...ids]));
+  return toSummaries(db, rows, {});
 }
 
 /** The most recent jobs first. */
-export async function listJobs(db: Queryable, options: { limit: number }): Promise<JobSummary[]> {
+export async function listJobs(
+  db: Queryable,
+  options: { limit: number },
+  viewer: JobViewer = {},
+): Promise<JobSummary[]> {
   const rows = await db.select().from(jobs).orderBy(desc(jobs.createdAt)).limit(options.limit);
-  return toSummaries(db, rows);
+  return toSummaries(db, rows, viewer);
 }

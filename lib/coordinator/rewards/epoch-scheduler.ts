@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDb, queryRows } from '../../db/client';
 import { env } from '../../env';
+import { logger } from '../../log/logger';
 import { closeEpoch } from './close-epoch';
 import { getRewardChain } from './get-reward-chain';
 import { publishPendingEpoch } from './publish-pending-epoch';
@@ -42,7 +43,7 @@ export function startEpochScheduler(
         );
         if (!open) return;
         const result = await publishPendingEpoch(db, chain, Number(open.epoch));
-        console.log(`reward epoch ${result.epoch} resumed: ${result.status}`);
+        logger().info({ epoch: result.epoch, status: result.status }, 'reward epoch resumed');
         return;
       }
       const result = await closeEpoch(db, chain, {
@@ -50,13 +51,13 @@ export function startEpochScheduler(
         minIntervalMs: periodMs - tickMs / 2,
       });
       if (result.status === 'published') {
-        console.log(`reward epoch ${result.epoch} published: root ${result.root}, tx ${result.txHash}`);
+        logger().info(
+          { epoch: result.epoch, root: result.root, txHash: result.txHash },
+          'reward epoch published',
+        );
       }
     } catch (error) {
-      console.error(
-        `reward epoch ${what} failed (will retry):`,
-        error instanceof Error ? error.message : error,
-      );
+      logger().error({ err: error, step: what }, 'reward epoch step failed (will retry)');
     } finally {
       running = false;
     }

@@ -391,6 +391,6 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
       'not_found',
     );
     const queued = await api.createJob(owner.token, goodMatmul());
-    expectClientError(await api.result(queued.body.jobId), 409, 'not_ready', /queued/);
+    expectClientError(await api.result(queued.body.jobId, owner.token), 409, 'not_ready', /queued/);
   });
 });

@@ -153,10 +153,12 @@ export const api = {
   createJob: async (token: string | undefined, body: unknown, raw?: string) =>
     answer<any>(await postJob(jsonRequest('/api/v1/jobs', 'POST', body, token, raw))),
   createJobRequest: async (request: Request) => answer<any>(await postJob(request)),
-  listJobs: async (query = '') =>
-    answer<any>(await listJobsRoute(new Request(`${base}/api/v1/jobs${query}`))),
-  job: async (id: string) =>
-    answer<any>(await getJobRoute(new Request(`${base}/api/v1/jobs/${id}`), ctx({ id }))),
+  listJobs: async (query = '', token?: string) =>
+    answer<any>(await listJobsRoute(new Request(`${base}/api/v1/jobs${query}`, { headers: auth(token) }))),
+  job: async (id: string, token?: string) =>
+    answer<any>(
+      await getJobRoute(new Request(`${base}/api/v1/jobs/${id}`, { headers: auth(token) }), ctx({ id })),
+    ),
   cancel: async (token: string | undefined, id: string) =>
     answer<any>(
       await deleteJob(
@@ -164,8 +166,14 @@ export const api = {
         ctx({ id }),
       ),
     ),
-  result: async (id: string) =>
-    answer<any>(await getJobResult(new Request(`${base}/api/v1/jobs/${id}/result`), ctx({ id }))),
+  /** `GET /api/v1/jobs/{id}/result`; a private job's needs its submitter's `token`. */
+  result: async (id: string, token?: string) =>
+    answer<any>(
+      await getJobResult(
+        new Request(`${base}/api/v1/jobs/${id}/result`, { headers: auth(token) }),
+        ctx({ id }),
+      ),
+    ),
   events: async (id: string, signal?: AbortSignal) =>
     getJobEvents(new Request(`${base}/api/v1/jobs/${id}/events`, { signal }), ctx({ id })),
   lease: async (token: string | undefined, body: unknown, raw?: string) =>
@@ -205,8 +213,14 @@ export const api = {
     );
   },
   resultsRequest: async (request: Request) => answer<any>(await postResults(request)),
-  blob: async (sha256: string) =>
-    answer<any>(await getBlob(new Request(`${base}/api/v1/blobs/${sha256}`), ctx({ sha256 }))),
+  /** `GET /api/v1/blobs/{sha256}[?query]`, as a stranger or as `token`. */
+  blob: async (sha256: string, options: { token?: string; query?: string } = {}) =>
+    answer<any>(
+      await getBlob(
+        new Request(`${base}/api/v1/blobs/${sha256}${options.query ?? ''}`, { headers: auth(options.token) }),
+        ctx({ sha256 }),
+      ),
+    ),
   /** `GET /api/v1/auth/nonce`; `origin` stands in for the host the request was sent to. */
   siweNonce: async (token: string | undefined, origin = base) =>
     answer<any>(await getNonce(new Request(`${origin}/api/v1/auth/nonce`, { headers: auth(token) }))),
@@ -236,11 +250,11 @@ export const api = {
     answer<any>(await getRewardsRoute(new Request(`${base}/api/v1/rewards/${address}`), ctx({ address }))),
 };
 
-/** Fetches a lease's inputs through the blob route, as a worker would. */
-export async function leaseInputs(lease: { inputs: { name: string; sha256: string }[] }) {
+/** Fetches a lease's inputs through the blob route at the URL the lease names, as a worker would. */
+export async function leaseInputs(lease: { inputs: { name: string; sha256: string; url: string }[] }) {
   const inputs: Record<string, Uint8Array> = {};
   for (const input of lease.inputs) {
-    const r = await api.blob(input.sha256);
+    const r = await api.blob(input.sha256, { query: new URL(input.url, base).search });
     if (r.status !== 200) throw new Error(`blob ${input.sha256}: ${r.status}`);
     inputs[input.name] = r.body as Uint8Array;
   }

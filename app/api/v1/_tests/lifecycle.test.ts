@@ -131,7 +131,7 @@ describe(`job lifecycle (${backend})`, () => {
     expect(status.body.status).toBe('completed');
     expect(status.body.progress).toMatchObject({ total: job.shards, verified: job.shards, failed: 0 });
 
-    const result = await api.result(job.jobId);
+    const result = await api.result(job.jobId, owner.token);
     expect(result.status).toBe(200);
     expect(result.headers.get('content-disposition')).toContain('c.npy');
     const c = parseNpy(result.body as Uint8Array, 'result');
@@ -166,7 +166,7 @@ describe(`job lifecycle (${backend})`, () => {
     await settle();
     const done = await api.job(job.jobId);
     expect(done.body.status).toBe('completed');
-    const output = (await api.result(job.jobId)).body;
+    const output = (await api.result(job.jobId, owner.token)).body;
     expect(output.nonces).toEqual(bruteForceNonces('feedc0de', 6, 1000, 3000));
     expect(output.nonces.length).toBeGreaterThan(0);
     expect((await first.me()).credit.verified).toBe((await second.me()).credit.verified);
@@ -183,12 +183,14 @@ describe(`job lifecycle (${backend})`, () => {
     expect(none.body.leases).toEqual([]);
     expect(none.body.retryAfterMs).toBeGreaterThan(0);
 
+    // Computed while the lease is live: an expired lease no longer reads a private job's inputs.
+    const lateBytes = await slow.compute(held[0]!);
     const later = Date.now() + (env().LEASE_SECONDS + 1) * 1000;
     clock.now = () => new Date(later);
     const reissued = await fast.lease(100);
     expect(reissued.map((l) => l.shardId).sort()).toEqual(held.map((l) => l.shardId).sort());
 
-    const late = await api.put(slow.token, held[0]!.leaseId, await slow.compute(held[0]!));
+    const late = await api.put(slow.token, held[0]!.leaseId, lateBytes);
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('lease_expired');
     for (const lease of reissued)
@@ -242,11 +244,12 @@ describe(`job lifecycle (${backend})`, () => {
     expect(held?.jobId).toBe(job.jobId);
     const taker = await SimVolunteer.register();
     expect(await taker.lease(10, { kernels: ['matmul'] })).toEqual([]);
+    const computed = await quitter.compute(held!); // while held: a released lease reads no private inputs
     const released = await api.release(quitter.token, held!.leaseId);
     expect(released.status).toBe(200);
     expect(released.body.state).toBe('released');
     expect((await api.release(quitter.token, held!.leaseId)).body.state).toBe('released');
-    const late = await api.put(quitter.token, held!.leaseId, await quitter.compute(held!));
+    const late = await api.put(quitter.token, held!.leaseId, computed);
     expect(late.status).toBe(410);
     const [again] = await taker.lease(10, { kernels: ['matmul'] });
     expect(again?.shardId).toBe(held!.shardId);
@@ -321,7 +324,7 @@ describe(`job lifecycle (${backend})`, () => {
     await honest.work();
     await settle();
     expect((await api.job(mm.jobId)).body.status).toBe('completed');
-    const c = parseNpy((await api.result(mm.jobId)).body as Uint8Array, 'c');
+    const c = parseNpy((await api.result(mm.jobId, owner.token)).body as Uint8Array, 'c');
     const expected = product(mm.a, mm.b, 6, 6, 5);
     for (const [i, v] of c.data.entries()) expect(v).toBeCloseTo(expected[i]!, 4);
 
@@ -340,7 +343,7 @@ describe(`job lifecycle (${backend})`, () => {
     await (await SimVolunteer.register()).work();
     await settle();
     expect((await api.job(hs.jobId)).body.status).toBe('completed');
-    const nonces = (await api.result(hs.jobId)).body.nonces;
+    const nonces = (await api.result(hs.jobId, owner.token)).body.nonces;
     expect(nonces).toEqual(bruteForceNonces('feedc0de', 6, 1000, 2000));
 
     for (const cheat of [liar, hider]) {
@@ -371,7 +374,7 @@ describe(`job lifecycle (${backend})`, () => {
     expect(failed.body.status).toBe('failed');
     expect(failed.body.error).toMatch(/Shard 0/);
     expect(failed.body.progress.failed).toBe(1);
-    const result = await api.result(job.jobId);
+    const result = await api.result(job.jobId, owner.token);
     expect(result.status).toBe(409);
     expect(result.body.error.message).toMatch(/failed/);
     expect(await count('credits', sql`job_id = ${job.jobId}::uuid`)).toBe(0);

@@ -39,6 +39,7 @@ describe(`operational endpoints (${backend})`, () => {
       '/api/v1/auth/verify',
       '/api/v1/epochs',
       '/api/v1/rewards/{address}',
+      '/api/v1/metrics',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }

@@ -29,7 +29,7 @@ describe(`mandelbrot, montecarlo and wgsl through the API (${backend})`, () => {
     await settle();
     const job = await api.job(created.body.jobId);
     expect(job.body.status).toBe('completed');
-    const result = await api.result(created.body.jobId);
+    const result = await api.result(created.body.jobId, owner.token);
     expect(result.headers.get('content-type')).toBe('image/png');
     const png = result.body as Uint8Array;
     expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -55,7 +55,7 @@ describe(`mandelbrot, montecarlo and wgsl through the API (${backend})`, () => {
     await (await SimVolunteer.register()).work();
     await settle();
     expect((await api.job(created.body.jobId)).body.status).toBe('completed');
-    const output = (await api.result(created.body.jobId)).body;
+    const output = (await api.result(created.body.jobId, owner.token)).body;
     expect(output.paths).toBe(65536);
     expect(output.confidence95[0]).toBeLessThan(output.price);
     expect(output.confidence95[1]).toBeGreaterThan(output.price);

@@ -189,6 +189,24 @@ describe('Sign-In with Ethereum', () => {
     expect(await linkedAddress(volunteer)).toBeNull();
   });
 
+  it('rejects a message issued in the future (2099), allows a small clock skew', async () => {
+    const volunteer = await SimVolunteer.register();
+    const future = await signIn(volunteer.token, newAccount(), {
+      issuedAt: new Date('2099-01-01T00:00:00Z'),
+      expirationTime: new Date('2099-01-02T00:00:00Z'),
+    });
+    const r = await api.siweVerify(volunteer.token, future);
+    expect(r.status).toBe(401);
+    expect(r.body.error).toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/in the future/),
+    });
+    expect(await linkedAddress(volunteer)).toBeNull();
+    // A wallet whose clock runs 30 s ahead still signs in.
+    const skewed = await signIn(volunteer.token, newAccount(), { issuedAt: new Date(Date.now() + 30_000) });
+    expect((await api.siweVerify(volunteer.token, skewed)).status).toBe(200);
+  });
+
   it('rejects a bad signature: another key, or a message altered after signing', async () => {
     const volunteer = await SimVolunteer.register();
     const account = newAccount();

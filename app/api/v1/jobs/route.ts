@@ -1,6 +1,6 @@
 // GET /api/v1/jobs — recent jobs; POST /api/v1/jobs — submit a job (JSON with base64 inputs, or multipart)
 import { z } from 'zod';
-import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { authenticateVolunteer, optionalVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { listJobs } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
@@ -14,7 +14,9 @@ const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
 
 export const GET = withErrors(async (request) => {
   const limit = parseParam(limitSchema, new URL(request.url).searchParams.get('limit') ?? undefined, 'limit');
-  return json({ jobs: await listJobs(await getDb(), { limit }) });
+  const db = await getDb();
+  const viewer = await optionalVolunteer(db, request.headers.get('authorization'));
+  return json({ jobs: await listJobs(db, { limit }, { volunteerId: viewer?.id }) });
 });
 
 export const POST = withErrors(async (request) => {

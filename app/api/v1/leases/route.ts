@@ -32,7 +32,8 @@ export const POST = withErrors(async (request) => {
       inputs: l.inputs.map((i) => ({
         name: i.name,
         // Relative: behind proxies and `next start -H`, request.url need not be the origin the worker used.
-        url: `/api/v1/blobs/${i.sha256}`,
+        // `?lease=` lets the holder of this live lease read a private job's input without its token.
+        url: `/api/v1/blobs/${i.sha256}?lease=${l.leaseId}`,
         sha256: i.sha256,
         bytes: i.bytes,
       })),

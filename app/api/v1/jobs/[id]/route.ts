@@ -1,5 +1,5 @@
 // GET /api/v1/jobs/{id} — status and progress; DELETE /api/v1/jobs/{id} — cancel (owner only)
-import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { authenticateVolunteer, optionalVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { cancelJob } from '@/lib/coordinator/jobs/cancel-job';
 import { getJob } from '@/lib/coordinator/jobs/get-job';
 import { getDb } from '@/lib/db/client';
@@ -11,9 +11,11 @@ export const dynamic = 'force-dynamic';
 
 type Context = { params: Promise<{ id: string }> };
 
-export const GET = withErrors(async (_request, context: Context) => {
+export const GET = withErrors(async (request, context: Context) => {
   const id = parseParam(jobIdSchema, (await context.params).id, 'id');
-  return json(await getJob(await getDb(), id));
+  const db = await getDb();
+  const viewer = await optionalVolunteer(db, request.headers.get('authorization'));
+  return json(await getJob(db, id, { volunteerId: viewer?.id }));
 });
 
 export const DELETE = withErrors(async (request, context: Context) => {
@@ -21,5 +23,5 @@ export const DELETE = withErrors(async (request, context: Context) => {
   const db = await getDb();
   const requester = await authenticateVolunteer(db, request.headers.get('authorization'));
   await cancelJob(db, id, requester.id);
-  return json(await getJob(db, id));
+  return json(await getJob(db, id, { volunteerId: requester.id }));
 });

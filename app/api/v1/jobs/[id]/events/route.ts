@@ -5,6 +5,7 @@ import { getJobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { getDb } from '@/lib/db/client';
 import { withErrors } from '@/lib/http/api-response';
 import { parseParam } from '@/lib/http/read-body';
+import { metrics } from '@/lib/metrics/metrics';
 import { jobIdSchema } from '@/lib/protocol/ids';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,18 @@ export const GET = withErrors(async (request, context: { params: Promise<{ id: s
   const id = parseParam(jobIdSchema, (await context.params).id, 'id');
   const db = await getDb();
   await getJob(db, id); // 404 before the stream starts
-  return new Response(jobEventStream(getJobProgressHub(getDb), id, request.signal), {
+  const stream = jobEventStream(getJobProgressHub(getDb), id, request.signal);
+  // Counted open until the client goes or the job ends (the stream is then fully read).
+  const { sseConnections } = metrics();
+  sseConnections.inc();
+  let open = true;
+  const closed = () => {
+    if (open) sseConnections.dec();
+    open = false;
+  };
+  request.signal.addEventListener('abort', closed, { once: true });
+  const counted = stream.pipeThrough(new TransformStream({ flush: closed }));
+  return new Response(counted, {
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

@@ -1,0 +1,100 @@
+import { expect, type Page, test } from '@playwright/test';
+import { blogPage, type HostServer, startHostServer } from './widget-host';
+
+/*
+ * Clickjacking: a host page frames /embed (anyone may) and tricks the visitor into pressing Donate —
+ * under a decoy that lets clicks through, or with the card made invisible. In Chromium
+ * (IntersectionObserver v2) such a press must not start donating; the same press on the card in
+ * plain view does. Real host page on another origin, real production server, real Chromium.
+ */
+
+const servers: HostServer[] = [];
+test.afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** Covers the widget's iframe with an opaque decoy that lets clicks through to the card. */
+const decoy = `<script>
+  const cover = () => {
+    const frame = document.querySelector('iframe[data-spare-cycles]');
+    if (!frame) return setTimeout(cover, 50);
+    const box = frame.getBoundingClientRect();
+    const d = document.createElement('div');
+    d.id = 'decoy';
+    d.textContent = 'Click to claim your prize!';
+    d.style.cssText = 'position:absolute;left:' + (box.left + scrollX) + 'px;top:' + (box.top + scrollY) +
+      'px;width:' + box.width + 'px;height:' + box.height + 'px;background:#fc0;pointer-events:none;z-index:10';
+    document.body.append(d);
+  };
+  cover();
+</script>`;
+
+const invisible = '<style>iframe[data-spare-cycles] { opacity: 0 !important; }</style>';
+
+async function openHost(page: Page, baseURL: string | undefined, extraBody: string) {
+  const app = new URL(baseURL!).origin;
+  const server = await startHostServer({
+    '/post': blogPage(app, `consent-${Date.now()}.example`, extraBody),
+  });
+  servers.push(server);
+  const leaseCalls: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/leases') leaseCalls.push(r.method());
+  });
+  await page.goto(`${server.origin}/post`);
+  const card = page.frameLocator('iframe[data-spare-cycles]');
+  const donate = card.getByRole('button', { name: 'Donate' });
+  await expect(donate).toBeEnabled();
+  await donate.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(800); // longer than the card's minimum visible time: only visibility decides
+  return { card, donate, leaseCalls };
+}
+
+test('Chromium has IntersectionObserver v2, which the card relies on', async ({ page }) => {
+  await page.goto('/embed?site=example.org');
+  expect(await page.evaluate(() => 'isVisible' in IntersectionObserverEntry.prototype)).toBe(true);
+});
+
+for (const [name, extra] of [
+  ['covered by a decoy that lets clicks through', decoy],
+  ['made invisible (opacity 0)', invisible],
+] as const) {
+  test(`a press on a card ${name} does not start donating`, async ({ page, baseURL }) => {
+    const { card, donate, leaseCalls } = await openHost(page, baseURL, extra);
+    await donate.click();
+    await expect(card.getByTestId('embed-consent-note')).toBeVisible();
+    await page.waitForTimeout(1000);
+    await expect(card.getByRole('button')).toHaveAttribute('data-state', 'idle');
+    await expect(card.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+    expect(leaseCalls).toEqual([]);
+  });
+}
+
+test('the same press on the card in plain view starts donating (the control)', async ({ page, baseURL }) => {
+  const { card, donate } = await openHost(page, baseURL, '');
+  await donate.click();
+  await expect(card.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(card.getByTestId('embed-consent-note')).toHaveCount(0);
+  await card.getByRole('button', { name: 'Stop' }).click();
+  await expect(card.getByRole('button', { name: 'Donate' })).toBeVisible();
+});
+
+test('without IntersectionObserver v2 a first press only asks to confirm; the second press starts', async ({
+  page,
+}) => {
+  // A browser without trackVisibility: take the v2 attribute away before the card's code runs.
+  await page.addInitScript(() => {
+    delete (IntersectionObserverEntry.prototype as unknown as { isVisible?: boolean }).isVisible;
+  });
+  await page.goto('/embed?site=confirm.example');
+  const donate = page.getByRole('button', { name: 'Donate' });
+  await expect(donate).toBeEnabled();
+  await donate.click();
+  const confirm = page.getByRole('button', { name: 'Confirm: donate' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toHaveAttribute('data-state', 'idle');
+  await page.waitForTimeout(600); // a double-click trap presses twice within a moment: not enough
+  await confirm.click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await page.getByRole('button', { name: 'Stop' }).click();
+});
