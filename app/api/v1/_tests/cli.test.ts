@@ -60,8 +60,11 @@ function cli(extraEnv: Record<string, string> = {}, onSleep?: () => Promise<void
     cwd: dir,
     isTTY: false,
     fetch: routeFetch,
+    // A short real wait: the background validator runs on timers, which a loop of promises alone
+    // would never let run.
     sleep: async () => {
       await onSleep?.();
+      await new Promise((resolve) => setTimeout(resolve, 10));
     },
   };
   return { io, output: () => ({ out, err }) };

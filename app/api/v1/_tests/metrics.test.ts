@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '@/lib/env';
 import { GET as getMetrics } from '../metrics/route';
-import { api, backend, openTestDb, type TestDb } from './harness';
+import { api, backend, openTestDb, settle, type TestDb } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -47,6 +47,8 @@ describe(`GET /api/v1/metrics (${backend})`, () => {
     const created = await api.createJob(owner.token, {
       kernel: 'hashsearch',
       params: { prefix: 'abcd', difficulty: 4, nonceStart: '0', nonceCount: 256 },
+      // Two agreeing replicas, so the job takes two leases and two verdicts.
+      replication: { min: 2, max: 3 },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const first = await SimVolunteer.register();
@@ -58,7 +60,9 @@ describe(`GET /api/v1/metrics (${backend})`, () => {
     expect(sample(text, 'spare_cycles_jobs{state="running"}')).toBe(1);
 
     await first.submitBatch([{ leaseId: lease!.leaseId, bytes: await first.compute(lease!) }]);
+    await settle();
     await (await SimVolunteer.register()).work();
+    await settle();
     expect((await api.job(created.body.jobId)).body.status).toBe('completed');
 
     const response = await scrape(`Bearer ${adminToken}`);

@@ -5,7 +5,7 @@ import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { deleteUnneededBlobs } from '@/lib/coordinator/privacy/delete-unneeded-blobs';
 import { isBlobCached, sha256Hex } from '@/lib/db/blobs';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, backend, openTestDb, type TestDb, toBase64 } from './harness';
+import { api, backend, openTestDb, settle, type TestDb, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -90,9 +90,13 @@ describe(`job data visibility (${backend})`, () => {
 
     // The result of a private job: submitter only.
     await worker.submitBatch([{ leaseId: lease!.leaseId, bytes: await worker.compute(lease!) }]);
+    await settle();
     await worker.work();
+    await settle();
     await (await SimVolunteer.register()).work();
+    await settle();
     await (await SimVolunteer.register()).work();
+    await settle();
     expect((await api.job(job.jobId)).body.status).toBe('completed');
     expect((await api.result(job.jobId)).status).toBe(401);
     expect((await api.result(job.jobId, stranger.token)).status).toBe(403);
