@@ -6,7 +6,7 @@
  * cookies, no styles but the iframe's own. Re-dispatches the card's messages as DOM events on this
  * script tag, bubbling to document and window: sparecycles:started, sparecycles:progress,
  * sparecycles:stopped (the message's detail as event.detail) — only messages whose origin is HOST
- * and whose source is this iframe's window (workers/embed-messages.ts, acceptWidgetMessage).
+ * and whose source is this iframe's window (browser/embed/embed-messages.ts, acceptWidgetMessage).
  */
 (() => {
   const doc = document;

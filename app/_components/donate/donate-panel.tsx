@@ -1,8 +1,8 @@
 'use client';
 
+import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
 import type { AdapterSummary } from '@/workers/compute-api';
-import type { VolunteerState } from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
 import { stateDotColour } from './state-dot';
 import { ThrottleSlider } from './throttle-slider';
 import { ThroughputSparkline } from './throughput-sparkline';

@@ -1,16 +1,16 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import type { AdapterSummary } from '@/workers/compute-api';
 import {
   VolunteerClient,
   type VolunteerErrorEvent,
   type VolunteerEvents,
   type VolunteerState,
-} from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
-import type { Throughput } from '@/workers/volunteer-throughput';
+} from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
+import type { Throughput } from '@/browser/volunteer/volunteer-throughput';
+import type { VolunteerMe } from '@/lib/protocol/volunteers';
+import type { AdapterSummary } from '@/workers/compute-api';
 import { saveDutyPercent, storedDutyPercent, workerBackend } from './volunteer-backend';
 
 /** Sparkline length: one sample a second for a minute. */

@@ -1,17 +1,17 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { registerVolunteer } from '@/workers/volunteer-api';
 import {
   clearIdentity,
   loadIdentity,
   saveIdentity,
   type VolunteerIdentity,
-} from '@/workers/volunteer-identity';
+} from '@/browser/volunteer/volunteer-identity';
+import { registerVolunteer } from '@/lib/api/volunteer-api';
 
 /**
  * This browser's anonymous volunteer — the same identity the donate page works under (one
- * `localStorage` entry, see workers/volunteer-identity.ts), so linking a wallet here pays the
+ * `localStorage` entry, see browser/volunteer/volunteer-identity.ts), so linking a wallet here pays the
  * credit donated there. `ensure()` registers one when there is none yet (a visitor may link a
  * wallet before donating); `forget()` drops an identity the coordinator no longer knows.
  */

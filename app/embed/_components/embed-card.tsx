@@ -1,8 +1,8 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { VolunteerState } from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
+import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
 import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
 import { formatCredit } from '../../jobs/_components/format';

@@ -1,11 +1,15 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { reportToHost } from '@/browser/embed/embed-reporter';
+import {
+  VolunteerClient,
+  type VolunteerErrorEvent,
+  type VolunteerState,
+} from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
+import type { Throughput } from '@/browser/volunteer/volunteer-throughput';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import { reportToHost } from '@/workers/embed-reporter';
-import { VolunteerClient, type VolunteerErrorEvent, type VolunteerState } from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
-import type { Throughput } from '@/workers/volunteer-throughput';
 import {
   saveDutyPercent,
   storedDutyPercent,

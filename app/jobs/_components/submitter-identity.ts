@@ -1,10 +1,10 @@
-import { registerVolunteerResponseSchema } from '@/lib/protocol/volunteers';
 import {
   clearIdentity,
   loadIdentity,
   saveIdentity,
   type VolunteerIdentity,
-} from '@/workers/volunteer-identity';
+} from '@/browser/volunteer/volunteer-identity';
+import { registerVolunteerResponseSchema } from '@/lib/protocol/volunteers';
 
 /**
  * The submitter's identity is the donate page's anonymous volunteer identity (docs/api.md

@@ -1,9 +1,3 @@
-import type { Lease } from '@/lib/protocol/leases';
-import type { ResultStatus } from '@/lib/protocol/results';
-import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import { BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
-import type { AdapterSummary, ComputeWorkerApi } from './compute-api';
-import { DutyCycleThrottle } from './throttle';
 import {
   type ApiContext,
   fetchMe,
@@ -13,7 +7,13 @@ import {
   requestLeases,
   submitResults,
   VolunteerApiError,
-} from './volunteer-api';
+} from '@/lib/api/volunteer-api';
+import type { Lease } from '@/lib/protocol/leases';
+import type { ResultStatus } from '@/lib/protocol/results';
+import type { VolunteerMe } from '@/lib/protocol/volunteers';
+import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
+import { BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
+import { DutyCycleThrottle } from './throttle';
 import { backoffDelay } from './volunteer-backoff';
 import { browserRunConditions, type PauseReason, type RunConditions } from './volunteer-conditions';
 import { TypedEmitter } from './volunteer-emitter';

@@ -6,12 +6,12 @@ import {
   leaseResponseSchema,
 } from '@/lib/protocol/leases';
 import { type BatchResultItem, batchResultResponseSchema } from '@/lib/protocol/results';
+import type { RegisterVolunteerResponse as VolunteerIdentity } from '@/lib/protocol/volunteers';
 import {
   registerVolunteerResponseSchema,
   type VolunteerMe,
   volunteerMeResponseSchema,
 } from '@/lib/protocol/volunteers';
-import type { VolunteerIdentity } from './volunteer-identity';
 
 /**
  * The volunteer protocol's HTTP calls (docs/api.md "Volunteer protocol"), each answer parsed with
