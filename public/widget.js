@@ -37,7 +37,7 @@
   frame.setAttribute('data-spare-cycles', '');
   // The host page's address (path, query) stays here; the card learns only its origin, from the URL.
   frame.referrerPolicy = 'no-referrer';
-  frame.style.cssText = 'display:block;width:320px;max-width:100%;height:240px;border:0;border-radius:12px';
+  frame.style.cssText = 'display:block;width:320px;max-width:100%;height:280px;border:0;border-radius:12px';
   script.parentNode.insertBefore(frame, script.nextSibling);
 
   addEventListener('message', (event) => {

@@ -147,7 +147,7 @@ describe('public/widget.js', () => {
     expect(frame!.referrerPolicy).toBe('no-referrer');
     expect(frame!.hasAttribute('sandbox')).toBe(false);
     expect(frame!.style.cssText).toContain('width:320px');
-    expect(frame!.style.cssText).toContain('height:240px');
+    expect(frame!.style.cssText).toContain('height:280px');
     expect(page.newGlobals).toEqual([]);
     expect(page.listenerCount()).toBe(1);
   });

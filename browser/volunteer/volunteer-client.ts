@@ -1,7 +1,6 @@
 import {
   type ApiContext,
   fetchMe,
-  registerVolunteer,
   releaseLease,
   reportLeaseError,
   requestLeases,
@@ -13,17 +12,13 @@ import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
 import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
 import { BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
+import { IdentityKeeper } from './identity-keeper';
+import { usableLocalStorage } from './identity-storage';
 import { DutyCycleThrottle } from './throttle';
 import { backoffDelay } from './volunteer-backoff';
 import { browserRunConditions, type PauseReason, type RunConditions } from './volunteer-conditions';
 import { TypedEmitter } from './volunteer-emitter';
-import {
-  clearIdentity,
-  type IdentityStorage,
-  loadIdentity,
-  saveIdentity,
-  type VolunteerIdentity,
-} from './volunteer-identity';
+import type { IdentityStorage, VolunteerIdentity } from './volunteer-identity';
 import { type Throughput, ThroughputWindow } from './volunteer-throughput';
 import { shardWorkUnits } from './volunteer-work-units';
 
@@ -110,7 +105,10 @@ export interface VolunteerClientOptions {
   /** Coordinator origin; '' (default) means the page's own. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** Where the identity is kept; default `localStorage` when there is one. */
+  /**
+   * Where the identity is kept; default `localStorage` when the browser lets this document use it,
+   * else nowhere (memory only: credit accrues for this visit). See identity-storage.ts.
+   */
   storage?: IdentityStorage | null;
   /** The embedding site's name (widget), for attribution; also selects the stored identity. */
   site?: string;
@@ -184,7 +182,7 @@ export class VolunteerClient {
   private readonly events = new TypedEmitter<VolunteerEvents>();
   private readonly options: VolunteerClientOptions;
   private readonly api: ApiContext;
-  private readonly storage: IdentityStorage | null;
+  private readonly identities: IdentityKeeper;
   private readonly blobs: BlobCache;
   private readonly throttle: DutyCycleThrottle;
   private readonly throughputWindow: ThroughputWindow;
@@ -193,7 +191,6 @@ export class VolunteerClient {
 
   private currentState: VolunteerState = 'idle';
   private currentPause: PauseReason | null = null;
-  private identity: VolunteerIdentity | null = null;
   private adapterSummary: AdapterSummary | null = null;
   private session: Session | null = null;
   private stopping: Promise<void> | null = null;
@@ -214,12 +211,11 @@ export class VolunteerClient {
     this.options = options;
     const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
     this.api = { baseUrl: options.baseUrl ?? '', fetch: fetchFn };
-    this.storage =
-      options.storage !== undefined
-        ? options.storage
-        : typeof localStorage === 'undefined'
-          ? null
-          : localStorage;
+    this.identities = new IdentityKeeper(
+      this.api,
+      options.storage !== undefined ? options.storage : usableLocalStorage(),
+      options.site,
+    );
     this.blobs = new BlobCache({ fetch: fetchFn, maxBytes: options.blobCacheBytes });
     this.throttle = new DutyCycleThrottle(options.duty ?? 1);
     this.throughputWindow = new ThroughputWindow(options.throughputWindowMs);
@@ -251,7 +247,12 @@ export class VolunteerClient {
 
   /** This browser's volunteer id, once known (stored or registered). */
   get volunteerId(): string | null {
-    return (this.identity ?? loadIdentity(this.storage, this.options.site))?.volunteerId ?? null;
+    return this.identities.current()?.volunteerId ?? null;
+  }
+
+  /** Keeps the identity in `storage` from now on (the widget, once the Storage Access API granted it). */
+  upgradeStorage(storage: IdentityStorage): void {
+    this.identities.upgradeStorage(storage);
   }
 
   /** Shards computed since this client was created. */
@@ -300,7 +301,7 @@ export class VolunteerClient {
       if (session.stopped) return;
       // A stored token the coordinator no longer knows is found here, before any lease.
       await this.refreshCredit(session.controller.signal);
-      if (!this.identity) await this.ensureIdentity(session);
+      if (!this.identities.current()) await this.ensureIdentity(session);
       if (session.stopped) return;
       compute = await this.options.createCompute();
       session.compute = compute;
@@ -382,11 +383,11 @@ export class VolunteerClient {
    * it is forgotten, and the next `start()` registers anew).
    */
   async refreshCredit(signal?: AbortSignal): Promise<VolunteerMe | null> {
-    const identity = this.identity ?? loadIdentity(this.storage, this.options.site);
+    const identity = this.identities.current();
     if (!identity) return null;
     try {
       const me = await fetchMe(this.api, identity.token, signal);
-      this.identity = identity;
+      this.identities.adopt(identity);
       this.events.emit('credit', me);
       return me;
     } catch (error) {
@@ -498,7 +499,7 @@ export class VolunteerClient {
    * failure of this shard. Best effort (the lease expires anyway); never blocks the loop.
    */
   private handBack(leaseId: string, error?: unknown): void {
-    const identity = this.identity;
+    const identity = this.identities.current();
     if (!identity) return;
     const failure =
       error === undefined
@@ -679,34 +680,18 @@ export class VolunteerClient {
   // ---- identity -------------------------------------------------------------------------------
 
   /** The stored identity, or a new registration (retried with backoff while the network is down). */
-  private async ensureIdentity(session: Session): Promise<VolunteerIdentity | null> {
-    if (this.identity) return this.identity;
-    const stored = loadIdentity(this.storage, this.options.site);
-    if (stored) {
-      this.identity = stored;
-      return stored;
-    }
-    for (let attempt = 0; !session.stopped; attempt++) {
-      try {
-        const identity = await registerVolunteer(this.api, this.options.site, session.controller.signal);
-        this.identity = identity;
-        saveIdentity(this.storage, identity, this.options.site);
-        return identity;
-      } catch (error) {
-        if (session.stopped) return null;
-        if (!(error instanceof VolunteerApiError) || !error.transient) throw error;
-        this.reportError('register', error);
-        const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-        await this.sleepUntil(this.now() + delay, session);
-      }
-    }
-    return null;
+  private ensureIdentity(session: Session): Promise<VolunteerIdentity | null> {
+    return this.identities.ensure({
+      signal: session.controller.signal,
+      stopped: () => session.stopped,
+      sleep: (ms) => this.sleepUntil(this.now() + ms, session),
+      backoff: (attempt) => backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF),
+      onRetry: (error) => this.reportError('register', error),
+    });
   }
 
   private forgetIdentity(identity: VolunteerIdentity): void {
-    if (this.identity?.token === identity.token) this.identity = null;
-    const stored = loadIdentity(this.storage, this.options.site);
-    if (stored?.token === identity.token) clearIdentity(this.storage, this.options.site);
+    this.identities.forget(identity);
   }
 
   // ---- submitting -----------------------------------------------------------------------------
@@ -735,7 +720,7 @@ export class VolunteerClient {
       this.outbox = this.outbox.filter((entry) => !expired.includes(entry));
       const batch = this.outbox.splice(0, 64);
       if (batch.length === 0) return;
-      const identity = this.identity ?? loadIdentity(this.storage, this.options.site);
+      const identity = this.identities.current();
       if (!identity) {
         this.dropResults(batch, 'No volunteer identity to submit these results under.');
         continue;

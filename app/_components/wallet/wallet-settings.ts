@@ -2,8 +2,9 @@
 
 import { createContext, useContext } from 'react';
 import type { Address } from 'viem';
-import { type Config, createConfig, http } from 'wagmi';
+import { type Config, createConfig, createStorage, http, noopStorage } from 'wagmi';
 import { injected } from 'wagmi/connectors';
+import { usableLocalStorage } from '@/browser/volunteer/identity-storage';
 import { chainDefinition } from '@/lib/chain/chain-definition';
 import { publicConfigSchema } from '@/lib/protocol/rewards';
 
@@ -56,6 +57,9 @@ export async function loadWalletSettings(): Promise<WalletSettings> {
     connectors: [injected()],
     transports: { [chain.id]: http(rpcUrl) },
     multiInjectedProviderDiscovery: true,
+    // wagmi's default reads `window.localStorage`, which throws in a frame whose storage is blocked
+    // (the widget on another site): remember the wallet only where storage is allowed.
+    storage: createStorage({ storage: usableLocalStorage() ?? noopStorage }),
   });
   return {
     status: 'ready',
