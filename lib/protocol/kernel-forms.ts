@@ -124,10 +124,11 @@ const CODE_FIELD_NAMES = new Set(['code', 'source', 'shader', 'wgsl']);
 export function describeKernelForm(kernel: AnyKernel): KernelForm {
   let paramsSchema: JsonSchemaNode;
   try {
-    paramsSchema = z.toJSONSchema(kernel.paramsSchema, {
-      io: 'input',
-      unrepresentable: 'any',
-    }) as JsonSchemaNode;
+    // Through JSON: zod adds a non-enumerable `~standard` to the schema object, which React refuses
+    // to pass from a Server Component to a Client Component ("Only plain objects…").
+    paramsSchema = JSON.parse(
+      JSON.stringify(z.toJSONSchema(kernel.paramsSchema, { io: 'input', unrepresentable: 'any' })),
+    ) as JsonSchemaNode;
   } catch {
     // A schema JSON Schema cannot express still gets a form: one JSON text field for all params.
     paramsSchema = { type: 'object' };
