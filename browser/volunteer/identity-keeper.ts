@@ -1,4 +1,5 @@
-import { type ApiContext, registerVolunteer, VolunteerApiError } from '@/lib/api/volunteer-api';
+import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
+import { registerVolunteer } from '@/lib/api/volunteer-api';
 import {
   clearIdentity,
   type IdentityStorage,
@@ -14,7 +15,7 @@ export interface RegisterLoop {
   sleep: (ms: number) => Promise<void>;
   backoff: (attempt: number) => number;
   /** A transient registration failure (it is retried). */
-  onRetry: (error: VolunteerApiError) => void;
+  onRetry: (error: ApiRequestError) => void;
 }
 
 /**
@@ -68,12 +69,31 @@ export class IdentityKeeper {
         return identity;
       } catch (error) {
         if (loop.stopped()) return null;
-        if (!(error instanceof VolunteerApiError) || !error.transient) throw error;
+        if (!(error instanceof ApiRequestError) || !error.transient) throw error;
         loop.onRetry(error);
         await loop.sleep(loop.backoff(attempt));
       }
     }
     return null;
+  }
+
+  /** The identity, registering one on first need (one attempt: for a click that reports its own failure). */
+  async ensureOnce(signal?: AbortSignal): Promise<VolunteerIdentity> {
+    const current = this.current();
+    if (current) {
+      this.identity = current;
+      return current;
+    }
+    const identity = await registerVolunteer(this.api, this.site, signal);
+    this.identity = identity;
+    saveIdentity(this.storage, identity, this.site);
+    return identity;
+  }
+
+  /** Forgets whatever identity is in use (the coordinator answered 401 for it). */
+  forgetCurrent(): void {
+    const current = this.current();
+    if (current) this.forget(current);
   }
 
   /** Forgets an identity the coordinator no longer knows (401), so the next `ensure` registers. */

@@ -1,11 +1,10 @@
+import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
 import {
-  type ApiContext,
   fetchMe,
   releaseLease,
   reportLeaseError,
   requestLeases,
   submitResults,
-  VolunteerApiError,
 } from '@/lib/api/volunteer-api';
 import type { Lease } from '@/lib/protocol/leases';
 import type { ResultStatus } from '@/lib/protocol/results';
@@ -318,7 +317,7 @@ export class VolunteerClient {
       this.events.emit('adapter', this.adapterSummary);
     } catch (error) {
       if (session.stopped) return;
-      this.fail(session, error instanceof VolunteerApiError ? 'register' : 'init', error);
+      this.fail(session, error instanceof ApiRequestError ? 'register' : 'init', error);
       return;
     }
 
@@ -392,7 +391,7 @@ export class VolunteerClient {
       return me;
     } catch (error) {
       if (signal?.aborted) return null;
-      if (error instanceof VolunteerApiError && error.status === 401) {
+      if (error instanceof ApiRequestError && error.status === 401) {
         this.forgetIdentity(identity);
         return null;
       }
@@ -610,14 +609,14 @@ export class VolunteerClient {
       }
     } catch (error) {
       if (session.stopped) return;
-      if (error instanceof VolunteerApiError && error.status === 401) {
+      if (error instanceof ApiRequestError && error.status === 401) {
         // Re-register on the next round; back off so a confused server cannot make us spin.
         this.forgetIdentity(identity);
         this.leaseBlockedUntil = this.now() + this.nextBackoff();
         return;
       }
       this.reportError('lease', error);
-      const retryAfter = error instanceof VolunteerApiError ? (error.retryAfterMs ?? 0) : 0;
+      const retryAfter = error instanceof ApiRequestError ? (error.retryAfterMs ?? 0) : 0;
       this.leaseBlockedUntil = this.now() + Math.max(retryAfter, this.nextBackoff());
     }
   }
@@ -748,7 +747,7 @@ export class VolunteerClient {
           }
         }
       } catch (error) {
-        if (error instanceof VolunteerApiError && error.transient) {
+        if (error instanceof ApiRequestError && error.transient) {
           this.outbox.unshift(...batch);
           this.reportError('submit', error);
           await new Promise((resolve) =>
@@ -756,7 +755,7 @@ export class VolunteerClient {
           );
           continue;
         }
-        if (error instanceof VolunteerApiError && error.status === 401) this.forgetIdentity(identity);
+        if (error instanceof ApiRequestError && error.status === 401) this.forgetIdentity(identity);
         this.dropResults(batch, (error as Error).message);
       }
     }
@@ -805,7 +804,7 @@ export class VolunteerClient {
       kind,
       message: err?.message ?? String(error),
       name: err?.name,
-      code: context.code ?? (error instanceof VolunteerApiError ? error.code : undefined),
+      code: context.code ?? (error instanceof ApiRequestError ? error.code : undefined),
       leaseId: context.leaseId,
       kernel: context.kernel,
       fatal,

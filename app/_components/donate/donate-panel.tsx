@@ -30,7 +30,10 @@ function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWo
     case 'starting':
       return 'Starting: preparing your GPU…';
     case 'running':
-      return noWork ? 'Donating — waiting for work, the queue is empty right now.' : 'Donating.';
+      // "No work" for this browser: the queue may be empty, or its shards may wait for other volunteers.
+      return noWork
+        ? 'Donating — waiting for work: nothing this browser may compute right now (the queue is empty, or what is left needs other volunteers).'
+        : 'Donating.';
     case 'paused':
       return pauseReason === 'battery'
         ? 'Paused: the battery is low and not charging.'

@@ -34,7 +34,7 @@ function statusText(
       return 'Starting: preparing your GPU…';
     case 'running':
       return noWork
-        ? 'Donating — waiting for work, the queue is empty.'
+        ? 'Donating — waiting: nothing this browser may compute right now.'
         : kernel
           ? `Donating: computing ${kernel} shards. Stop whenever you like.`
           : 'Donating. Stop whenever you like.';
