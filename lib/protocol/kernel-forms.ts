@@ -92,6 +92,8 @@ export interface KernelForm {
   defaultReplicationMin: number;
   /** JSON Schema (draft 2020-12) of the params as a submitter sends them. */
   paramsSchema: JsonSchemaNode;
+  /** A small job's params that finish in seconds (the form's "Use the example"); null: none. */
+  example: Record<string, unknown> | null;
   /**
    * Shapes of demo inputs as pairs of param names (`{a: ['m', 'k']}`: A has m rows and k columns),
    * so the form can generate random `.npy` matrices of the chosen size; null when the kernel's
@@ -145,6 +147,7 @@ export function describeKernelForm(kernel: AnyKernel): KernelForm {
     paramsSchema,
     demoInputShapes: declared ?? DEMO_INPUT_SHAPES[kernel.name] ?? null,
     exampleCode: hasCode && typeof kernel.wgsl === 'string' ? kernel.wgsl : null,
+    example: kernel.example ? (JSON.parse(JSON.stringify(kernel.example.params)) as Record<string, unknown>) : null,
   };
 }
 
