@@ -147,7 +147,9 @@ export function describeKernelForm(kernel: AnyKernel): KernelForm {
     paramsSchema,
     demoInputShapes: declared ?? DEMO_INPUT_SHAPES[kernel.name] ?? null,
     exampleCode: hasCode && typeof kernel.wgsl === 'string' ? kernel.wgsl : null,
-    example: kernel.example ? (JSON.parse(JSON.stringify(kernel.example.params)) as Record<string, unknown>) : null,
+    example: kernel.example
+      ? (JSON.parse(JSON.stringify(kernel.example.params)) as Record<string, unknown>)
+      : null,
   };
 }
 
