@@ -71,3 +71,45 @@ export function getJobResultBytes(
 ): Promise<Uint8Array> {
   return apiBytes(context, url, { signal });
 }
+
+/** What `watchJob` reports: each progress event's job, the stream's end, and its connection state. */
+export interface JobWatchHandlers {
+  progress: (job: JobSummary) => void;
+  end: () => void;
+  connection: (state: 'live' | 'reconnecting' | 'closed') => void;
+}
+
+/**
+ * `GET /api/v1/jobs/{id}/events` (Server-Sent Events): every `progress` event's job summary, parsed
+ * with the server's schema (a malformed one is skipped). Closes itself after `end` or a finished
+ * job; returns the function that closes it sooner.
+ */
+export function watchJob(context: ApiContext, jobId: string, handlers: JobWatchHandlers): () => void {
+  const source = new EventSource(`${context.baseUrl}/api/v1/jobs/${encodeURIComponent(jobId)}/events`);
+  const close = () => {
+    source.close();
+    handlers.connection('closed');
+  };
+  source.addEventListener('progress', (event) => {
+    let data: unknown;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data);
+    } catch {
+      return;
+    }
+    const parsed = jobSummarySchema.safeParse(data);
+    if (!parsed.success) return;
+    handlers.connection('live');
+    handlers.progress(parsed.data);
+    if (['completed', 'failed', 'cancelled'].includes(parsed.data.status)) close();
+  });
+  source.addEventListener('end', () => {
+    close();
+    handlers.end();
+  });
+  source.onerror = () => {
+    // EventSource retries by itself; say so rather than freezing silently.
+    handlers.connection(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+  };
+  return () => source.close();
+}

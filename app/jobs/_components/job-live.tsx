@@ -2,9 +2,9 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { ApiRequestError, browserApi } from '@/lib/api/api-call';
-import { cancelJob, getJobActivity } from '@/lib/api/jobs-api';
+import { cancelJob, getJobActivity, watchJob } from '@/lib/api/jobs-api';
 import type { JobActivity } from '@/lib/protocol/job-activity';
-import { type JobSummary, jobSummarySchema } from '@/lib/protocol/jobs';
+import type { JobSummary } from '@/lib/protocol/jobs';
 import { describeWait } from './describe-wait';
 import { DonateHere } from './donate-here';
 import { estimateEta, type ProgressSample, recentRate } from './estimate-eta';
@@ -52,34 +52,19 @@ export function JobLive({ initial }: { initial: JobSummary }) {
 
   useEffect(() => {
     if (terminal.has(initial.status)) return;
-    const source = new EventSource(`/api/v1/jobs/${initial.jobId}/events`);
-    source.addEventListener('progress', (event) => {
-      const parsed = jobSummarySchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-      if (!parsed.success) return;
-      const next = parsed.data;
-      const t = Date.now();
-      const last = samples.current.at(-1);
-      if (!last || last.verified !== next.progress.verified) {
-        samples.current = [...samples.current, { at: t, verified: next.progress.verified }].slice(-60);
-      }
-      setNow(t);
-      setJob(next);
-      setConnection('live');
-      if (terminal.has(next.status)) {
-        source.close();
-        setConnection('closed');
-      }
+    return watchJob(browserApi, initial.jobId, {
+      progress: (next) => {
+        const t = Date.now();
+        const last = samples.current.at(-1);
+        if (!last || last.verified !== next.progress.verified) {
+          samples.current = [...samples.current, { at: t, verified: next.progress.verified }].slice(-60);
+        }
+        setNow(t);
+        setJob(next);
+      },
+      end: () => {},
+      connection: setConnection,
     });
-    source.addEventListener('end', () => {
-      source.close();
-      setConnection('closed');
-    });
-    source.onerror = () => {
-      // EventSource retries by itself; say so rather than freezing silently.
-      if (source.readyState === EventSource.CLOSED) setConnection('closed');
-      else setConnection('reconnecting');
-    };
-    return () => source.close();
   }, [initial.jobId, initial.status]);
 
   useEffect(() => {
