@@ -5,6 +5,7 @@ import {
   leaseResponseSchema,
 } from '@/lib/protocol/leases';
 import { type BatchResultItem, batchResultResponseSchema } from '@/lib/protocol/results';
+import { type VolunteerHistory, volunteerHistorySchema } from '@/lib/protocol/volunteer-history';
 import type { RegisterVolunteerResponse as VolunteerIdentity } from '@/lib/protocol/volunteers';
 import {
   registerVolunteerResponseSchema,
@@ -137,4 +138,19 @@ export async function reportLeaseError(
     },
     leaseReleaseResponseSchema,
   );
+}
+
+/** `GET /api/v1/volunteers/me/history`: verified credit per day. */
+export async function fetchHistory(
+  context: ApiContext,
+  token: string,
+  signal?: AbortSignal,
+): Promise<VolunteerHistory> {
+  const { body } = await call(
+    context,
+    '/api/v1/volunteers/me/history',
+    { headers: bearer(token), cache: 'no-store', signal },
+    volunteerHistorySchema,
+  );
+  return body;
 }

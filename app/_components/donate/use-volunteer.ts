@@ -64,6 +64,8 @@ export interface VolunteerView {
   current: CurrentWork | null;
   /** Where the identity is kept, so the page can say what the visitor keeps. */
   storageMode: IdentityStorageMode;
+  /** Time this browser spent donating (running, not paused), over every visit where storage allows. */
+  donatedMs: number;
   /** The client exists (the page hydrated): before this a click would be lost. */
   ready: boolean;
 }
@@ -81,8 +83,12 @@ const initialView: VolunteerView = {
   dutyPercent: 100,
   current: null,
   storageMode: 'local',
+  donatedMs: 0,
   ready: false,
 };
+
+/** Where the donate page keeps the time donated (ms, one number for this browser). */
+const DONATED_MS_KEY = 'spare-cycles.donated-ms';
 
 export interface UseVolunteerOptions {
   /** The embedding site (the widget): attribution, and its own stored identity. */
@@ -188,14 +194,26 @@ export function useVolunteer({ site, post = null, openStorage = defaultStorage }
       client.on('error', (lastError) => setView((v) => ({ ...v, lastError }))),
       ...(post ? [reportToHost(client, { site: site ?? '', post })] : []),
     ];
-    setView((v) => ({ ...v, dutyPercent, storageMode: mode, ready: true }));
+    const store = mode === 'local' ? storage : null;
+    let donatedMs = Number(store?.getItem(DONATED_MS_KEY) ?? 0) || 0;
+    setView((v) => ({ ...v, dutyPercent, storageMode: mode, donatedMs, ready: true }));
     void client.refreshCredit();
 
     // The sparkline samples once a second while started, so its x axis is time.
     const sampler = setInterval(() => {
       if (client.state !== 'running' && client.state !== 'paused') return;
+      if (client.state === 'running') {
+        donatedMs += 1000;
+        if (donatedMs % 10_000 === 0) {
+          try {
+            store?.setItem(DONATED_MS_KEY, String(donatedMs));
+          } catch {
+            // storage full or revoked: the figure lasts for this visit
+          }
+        }
+      }
       const sample = latestThroughput.current?.shardsPerSecond ?? 0;
-      setView((v) => ({ ...v, history: [...v.history, sample].slice(-HISTORY_SAMPLES) }));
+      setView((v) => ({ ...v, donatedMs, history: [...v.history, sample].slice(-HISTORY_SAMPLES) }));
     }, 1000);
 
     return () => {

@@ -206,13 +206,13 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
           title={cpuFallback ? 'Shards per second (CPU fallback)' : 'Shards per second'}
         />
         <Stat
-          label="Pending"
+          label="Pending WU"
           value={view.credit ? formatCredit(view.credit.credit.pending) : '—'}
           testId="embed-credit-pending"
           title="Credit waiting for verification, in work units (10⁶ operations)"
         />
         <Stat
-          label="Verified"
+          label="Verified WU"
           value={view.credit ? formatCredit(view.credit.credit.verified) : '—'}
           testId="embed-credit-verified"
           title="Verified credit, in work units (10⁶ operations)"

@@ -82,3 +82,34 @@ describe(`GET /api/v1/jobs/{id}/activity (${backend})`, () => {
     expect((await activity('nope')).status).toBe(400);
   });
 });
+
+describe(`GET /api/v1/volunteers/me/history (${backend})`, () => {
+  it('sums a volunteer’s verified credit per day, and needs its token', async () => {
+    const { GET } = await import('../volunteers/me/history/route');
+    const owner = await SimVolunteer.register();
+    await api.createJob(owner.token, {
+      kernel: 'hashsearch',
+      params: { prefix: 'ab', difficulty: 8, nonceStart: 0, nonceCount: 4096 },
+      replication: { min: 1, max: 2 },
+    });
+    const donor = await SimVolunteer.register();
+    expect(await donor.work()).toBeGreaterThan(0);
+    const history = async (token?: string) => {
+      const response = await GET(
+        new Request('http://test.local/api/v1/volunteers/me/history', {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        }),
+      );
+      return { status: response.status, body: await response.json() };
+    };
+    for (let i = 0; i < 100 && (await history(donor.token)).body.days.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { status, body } = await history(donor.token);
+    expect(status).toBe(200);
+    expect(body.days).toHaveLength(1);
+    expect(body.days[0].day).toBe(new Date().toISOString().slice(0, 10));
+    expect(body.days[0].workUnits).toBeCloseTo((await donor.me()).credit.verified, 6);
+    expect((await history()).status).toBe(401);
+  });
+});
