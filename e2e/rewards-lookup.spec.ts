@@ -13,7 +13,7 @@ test('anyone can look up an address’s rewards without a wallet; bad input says
   const field = page.getByLabel(/Wallet address/);
   await field.fill('0x1234');
   await page.getByRole('button', { name: 'Look up' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/must be a 0x-prefixed 20-byte hex address/);
+  await expect(page.locator('#lookup-error')).toHaveText(/must be a 0x-prefixed 20-byte hex address/);
   await expect(field).toHaveAttribute('aria-invalid', 'true');
 
   const address = '0x00000000000000000000000000000000000000aB';
