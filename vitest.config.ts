@@ -23,7 +23,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'workers/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: [
+            'lib/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'workers/**/*.test.ts',
+            'browser/**/*.test.ts',
+          ],
+        },
       },
       // The API integration suite runs twice: on embedded PGlite and on a real Postgres server.
       {

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { kernels } from '@/lib/kernels/registry';
 import { DonatePanel } from './_components/donate/donate-panel';
 
 export default function DonatePage() {
@@ -8,10 +9,28 @@ export default function DonatePage() {
         <h1 className="text-4xl font-bold tracking-tight sm:text-5xl">Spare Cycles</h1>
         <p className="max-w-prose text-lg leading-relaxed text-slate-700 dark:text-slate-300">
           Spare Cycles lends your idle GPU to people who need computing: press Donate and this tab runs small
-          pieces of real jobs — matrix products for scientists and ML, SHA-256 searches — as WebGPU compute
-          shaders in a background worker. Every result is checked before it counts, nothing runs until you
-          press Donate, and Stop always works.
+          pieces of real jobs as WebGPU compute shaders in a background worker. Every result is checked before
+          it counts, nothing runs until you press Donate, and Stop always works.
         </p>
+        {/* From the registry, so a new kernel shows up here without this page learning its name. */}
+        <section aria-labelledby="kernels-heading" className="flex max-w-prose flex-col gap-2">
+          <h2 id="kernels-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+            What your GPU may compute
+          </h2>
+          <ul
+            className="flex flex-col gap-1.5 text-sm text-slate-600 dark:text-slate-400"
+            data-testid="home-kernels"
+          >
+            {Object.values(kernels).map((kernel) => (
+              <li key={kernel.name}>
+                <span className="font-mono font-medium text-slate-900 dark:text-slate-100">
+                  {kernel.name}
+                </span>{' '}
+                — {kernel.description}
+              </li>
+            ))}
+          </ul>
+        </section>
         <ul className="flex max-w-prose flex-col gap-2 text-sm text-slate-600 dark:text-slate-400">
           <li>
             <span className="font-medium text-slate-900 dark:text-slate-100">You stay in control.</span> Set

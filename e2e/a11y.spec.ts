@@ -95,6 +95,9 @@ test('the job form is usable with the keyboard alone', async ({ page }) => {
   await expect(page.locator('#title')).toBeFocused();
   await page.keyboard.type('Keyboard job');
   await page.keyboard.press('Tab');
+  // The parameters start with "Use the example"; this test types its own.
+  await expect(page.getByRole('button', { name: 'Use the example' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.locator('#param-m')).toBeFocused();
   await page.keyboard.type('6');
   await page.keyboard.press('Tab');

@@ -59,7 +59,7 @@ test('nothing runs before Donate; a submitted matmul job completes with the righ
 
   // The page shows the work: 9 shards, and credit verified by the server's Freivalds check.
   await expect(page.getByTestId('stat-shards')).toHaveText('9');
-  await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0)$/, { timeout: 15_000 });
+  await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0 WU)$/, { timeout: 15_000 });
   const shards = await clientEvents(page, 'shard');
   expect(shards.map((s) => s.payload.kernel)).toEqual(Array(9).fill('matmul'));
 
@@ -77,7 +77,7 @@ test('nothing runs before Donate; a submitted matmul job completes with the righ
   // A reload keeps the identity and shows its credit without registering or leasing.
   const leasesBefore = log.leases().length;
   await openDonatePage(page);
-  await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0)$/);
+  await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0 WU)$/);
   expect(log.registrations()).toHaveLength(1);
   expect(log.leases()).toHaveLength(leasesBefore);
 });

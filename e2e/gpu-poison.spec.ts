@@ -5,7 +5,7 @@ import { runOnGpu, wireShard } from './gpu2-fixtures';
 
 // A poison `wgsl` job end to end: a shader that cannot run is refused at submission; one that runs
 // far past its deadline is leased through the real API, times out in the page's compute worker on Chromium's
-// WebGPU (SwiftShader), is reported the way workers/volunteer-client.ts reports it, and fails its
+// WebGPU (SwiftShader), is reported the way browser/volunteer/volunteer-client.ts reports it, and fails its
 // job, while the page and the worker's GPU runtime carry on.
 
 const ABI_HEADER = `
@@ -96,7 +96,7 @@ test('a runaway shader times out in the worker, the report fails its job, and th
   expect(submitted.status(), await submitted.text()).toBe(201);
   const { jobId } = await submitted.json();
 
-  // A volunteer leases the shard through the API, as workers/volunteer-client.ts does.
+  // A volunteer leases the shard through the API, as browser/volunteer/volunteer-client.ts does.
   const volunteer = await register(request);
   const auth = { authorization: `Bearer ${volunteer}` };
   const leased = await request.post('/api/v1/leases', {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { measureDutyCycle } from '../workers/throttle';
+import { measureDutyCycle } from '../browser/volunteer/throttle';
 import {
   cancelJob,
   clientEvents,

@@ -50,7 +50,9 @@ test('two browsers complete a replicated hashsearch job; the result equals the C
       const shards = (await clientEvents(page, 'shard')).map((e) => e.payload);
       expect(new Set(shards.filter((s) => s.jobId === job.jobId).map((s) => s.shardId)).size).toBe(3);
       ids.push(await page.evaluate(() => window.spareCycles!.client.volunteerId));
-      await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0)$/, { timeout: 15_000 });
+      await expect(page.getByTestId('stat-credit-verified')).not.toHaveText(/^(—|0 WU)$/, {
+        timeout: 15_000,
+      });
       await page.getByRole('button', { name: 'Stop' }).click();
     }
     expect(ids[0]).not.toBe(ids[1]);

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Stand-ins for the sites that embed the widget: a bare `node:http` server on 127.0.0.1 at a port of
- * its own, so its pages are another origin than the app under test (same scheme and host, another
- * port — still a secure context, so WebGPU exists in the widget's iframe). It serves fixed HTML by
- * path; nothing else.
+ * its own, addressed as `http://localhost:PORT` while the app is `http://127.0.0.1:PORT`. So the host
+ * page is another *site* (another registrable host), not only another origin: the card is a
+ * third-party frame, and the browser treats its storage as it would on a real embed (Playwright's
+ * contexts block third-party storage, as strict browsers do). Both are secure contexts, so WebGPU
+ * exists in the card. It serves fixed HTML by path; nothing else.
  */
 export interface HostServer {
   origin: string;
@@ -26,7 +28,7 @@ export async function startHostServer(pages: Record<string, string>): Promise<Ho
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://localhost:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -57,6 +59,7 @@ export function blogPage(appOrigin: string, site: string, extraBody = ''): strin
 <head>
 <meta charset="utf-8">
 <title>A host blog</title>
+<link rel="icon" href="data:,">
 <style>body { font: 16px/1.5 Georgia, serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; } .note { color: #555; }</style>
 <script>
   window.hostLog = { globalsBefore: [], events: [], messages: [] };

@@ -13,8 +13,8 @@ import {
 import { blogPage, forgerPage, type HostLog, type HostServer, startHostServer } from './widget-host';
 
 /*
- * The embeddable widget end to end: a host page on another origin (a bare node:http server on its own
- * port, e2e/widget-host.ts) pastes the one-line snippet pointing at the real app server (Next
+ * The embeddable widget end to end: a host page on another site (`localhost`, a bare node:http server
+ * on its own port, e2e/widget-host.ts, while the app is `127.0.0.1`) pastes the one-line snippet pointing at the real app server (Next
  * production build, PGlite, anvil); real Chromium runs the card's compute worker with WebGPU
  * (SwiftShader without a GPU). Nothing is mocked.
  */
@@ -40,6 +40,27 @@ async function cardFrame(page: Page): Promise<Frame> {
   const frame = await (await page.locator('iframe[data-spare-cycles]').elementHandle())!.contentFrame();
   expect(frame).not.toBeNull();
   return frame!;
+}
+
+/** Runs in the card: what touching `localStorage` gives (an error's name when the browser refuses it). */
+function storageError(): string {
+  try {
+    localStorage.setItem('probe', '1');
+    return 'none';
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+/** Runs in the card: the identity it keeps in its partitioned cookie (browser/volunteer/identity-storage.ts). */
+function partitionedIdentity(site: string): { volunteerId: string; token: string } {
+  const name = `sc_${`spare-cycles.volunteer.${site}`.replace(/[^A-Za-z0-9_]/g, (c) => `-${c.charCodeAt(0).toString(16)}`)}=`;
+  const cookie = document.cookie
+    .split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(name));
+  if (!cookie) throw new Error(`no identity cookie in ${document.cookie}`);
+  return JSON.parse(decodeURIComponent(cookie.slice(name.length)));
 }
 
 function hostLog(page: Page): Promise<HostLog> {
@@ -77,6 +98,9 @@ test('the snippet: nothing before Donate, a job completes through the card, the 
   const site = `blog-${Date.now()}.example`;
   const blog = await host({ '/post': blogPage(app, site) });
   const log = recordRequests(page);
+  // The card must not throw on a page where it is a third-party frame (it once did, on localStorage).
+  const uncaught: string[] = [];
+  page.on('pageerror', (error) => uncaught.push(error.message));
   const registrationBodies: unknown[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/volunteers') {
@@ -106,7 +130,7 @@ test('the snippet: nothing before Donate, a job completes through the card, the 
   );
   expect(inserted.title).toMatch(/Spare Cycles/);
   expect(inserted.sandbox).toBe(false);
-  expect([inserted.width, inserted.height]).toEqual([320, 240]);
+  expect([inserted.width, inserted.height]).toEqual([320, 280]);
 
   // (a) Consent: the card has been up with work waiting, yet nothing was registered, leased or started.
   const submitter = await registerSubmitter(request);
@@ -176,10 +200,15 @@ test('the snippet: nothing before Donate, a job completes through the card, the 
   // Nothing about the volunteer or the device reaches the host page.
   expect(JSON.stringify(events)).not.toMatch(/volunteerId|token|swiftshader|google/i);
 
+  // (e) A third-party frame: this browser refuses the card `localStorage` (reading it throws), so the
+  // card keeps its identity in a partitioned cookie and says the visitor is remembered on this site.
+  expect(await frame.evaluate(storageError)).toBe('SecurityError');
+  expect(await frame.evaluate(() => window.spareCycles?.storageMode)).toBe('partitioned');
+  await expect(card.getByTestId('embed-storage-note')).toHaveText(/remembered on this site only/);
+
   // (f) The credit is attributed to the site: the card's own identity says so, and so does the
   // leaderboard's sites section, from the credits ledger.
-  const stored = await frame.evaluate((key) => localStorage.getItem(key), `spare-cycles.volunteer.${site}`);
-  const { token } = JSON.parse(stored!);
+  const { token } = await frame.evaluate(partitionedIdentity, site);
   const me = await (
     await request.get('/api/v1/volunteers/me', { headers: { authorization: `Bearer ${token}` } })
   ).json();
@@ -203,6 +232,15 @@ test('the snippet: nothing before Donate, a job completes through the card, the 
   expect(diff.newGlobals).toEqual([]);
   expect(diff.cookie).toBe('');
   expect(diff.styleSheets).toBe(diff.servedStyleSheets);
+
+  // (g) Back on the same site later: the partitioned cookie brings back the same volunteer and credit.
+  const verifiedText = await card.getByTestId('embed-credit-verified').textContent();
+  await page.reload();
+  await expect(
+    page.frameLocator('iframe[data-spare-cycles]').getByTestId('embed-credit-verified'),
+  ).toHaveText(verifiedText!, { timeout: 15_000 });
+  expect(log.registrations()).toHaveLength(1);
+  expect(uncaught).toEqual([]);
 });
 
 test('the host re-dispatches only its own card’s messages: not a third origin’s, not its own, not another frame of the app’s', async ({
@@ -330,7 +368,7 @@ test('a bad or missing data-site: the card says what to fix and cannot start', a
 });
 
 test('the card is labelled and usable with the keyboard alone', async ({ page }) => {
-  await page.setViewportSize({ width: 320, height: 240 });
+  await page.setViewportSize({ width: 320, height: 280 });
   await page.goto('/embed?site=keyboard.example');
   const donate = page.getByRole('button', { name: 'Donate' });
   await expect(donate).toBeEnabled();
@@ -372,7 +410,7 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 test('no serious or critical axe violation on /embed: idle, donating, with a bad site, light and dark', async ({
   page,
 }) => {
-  await page.setViewportSize({ width: 320, height: 240 });
+  await page.setViewportSize({ width: 320, height: 280 });
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.goto('/embed?site=axe.example');
@@ -443,7 +481,7 @@ test('screenshots: the widget on a host page at desktop and phone widths, and /e
     }
 
     // The card alone, at the size the loader gives it.
-    await page.setViewportSize({ width: 320, height: 240 });
+    await page.setViewportSize({ width: 320, height: 280 });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       await page.goto('/embed?site=screenshots.example');

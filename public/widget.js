@@ -6,7 +6,7 @@
  * cookies, no styles but the iframe's own. Re-dispatches the card's messages as DOM events on this
  * script tag, bubbling to document and window: sparecycles:started, sparecycles:progress,
  * sparecycles:stopped (the message's detail as event.detail) — only messages whose origin is HOST
- * and whose source is this iframe's window (workers/embed-messages.ts, acceptWidgetMessage).
+ * and whose source is this iframe's window (browser/embed/embed-messages.ts, acceptWidgetMessage).
  */
 (() => {
   const doc = document;
@@ -37,7 +37,7 @@
   frame.setAttribute('data-spare-cycles', '');
   // The host page's address (path, query) stays here; the card learns only its origin, from the URL.
   frame.referrerPolicy = 'no-referrer';
-  frame.style.cssText = 'display:block;width:320px;max-width:100%;height:240px;border:0;border-radius:12px';
+  frame.style.cssText = 'display:block;width:320px;max-width:100%;height:280px;border:0;border-radius:12px';
   script.parentNode.insertBefore(frame, script.nextSibling);
 
   addEventListener('message', (event) => {

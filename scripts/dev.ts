@@ -40,10 +40,9 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(settings.PORT) };
-  if (!settings.ADMIN_TOKEN) {
-    childEnv.ADMIN_TOKEN = randomBytes(24).toString('base64url');
-    console.log(`admin token (for POST /api/v1/epochs): ${childEnv.ADMIN_TOKEN}`);
-  }
+  // A generated token is shown in the closing summary, after the chain's and Next's output, not above it.
+  const generatedAdminToken = settings.ADMIN_TOKEN ? null : randomBytes(24).toString('base64url');
+  if (generatedAdminToken) childEnv.ADMIN_TOKEN = generatedAdminToken;
 
   process.on('SIGINT', () => {
     stopAll();
@@ -122,7 +121,16 @@ async function main(): Promise<void> {
   }
   if (processes > 1)
     console.log(`\ncoordinators on ports ${ports.join(', ')}; ${workers} pipeline worker(s)`);
-  console.log(`\nSpare Cycles is running at ${url}\n`);
+  const summary = [
+    `Spare Cycles is running at ${url}`,
+    generatedAdminToken
+      ? `Admin token (Bearer, for POST /api/v1/epochs and /api/v1/grants): ${generatedAdminToken}`
+      : 'Admin token: the ADMIN_TOKEN you set',
+  ];
+  const rule = '─'.repeat(Math.max(...summary.map((line) => line.length)) + 2);
+  console.log(
+    `\n┌${rule}┐\n${summary.map((line) => `│ ${line.padEnd(rule.length - 2)} │`).join('\n')}\n└${rule}┘\n`,
+  );
 }
 
 /** The number after `flag` (`--workers 2`), or `fallback` when absent. */

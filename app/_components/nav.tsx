@@ -26,18 +26,19 @@ export function SiteNav() {
   if (pathname === '/embed' || pathname.startsWith('/embed/')) return null;
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+      {/* One row at every width: on phones the brand shrinks to its mark so the five links fit unwrapped. */}
+      <div className="mx-auto flex max-w-5xl items-center justify-between gap-x-3 px-3 py-3 sm:gap-x-6 sm:px-6">
         <Link
           href="/"
           className="rounded font-semibold tracking-tight text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 dark:text-slate-100"
         >
-          <span aria-hidden="true" className="mr-1.5 text-emerald-600 dark:text-emerald-400">
+          <span aria-hidden="true" className="text-emerald-600 sm:mr-1.5 dark:text-emerald-400">
             ◆
           </span>
-          Spare Cycles
+          <span className="sr-only sm:not-sr-only">Spare Cycles</span>
         </Link>
         <nav aria-label="Main">
-          <ul className="flex flex-wrap gap-x-1 gap-y-1 text-sm">
+          <ul className="flex gap-x-0.5 text-sm sm:gap-x-1">
             {links.map(({ href, label }) => {
               const current = isCurrent(pathname, href);
               return (
@@ -45,7 +46,7 @@ export function SiteNav() {
                   <Link
                     href={href}
                     aria-current={current ? 'page' : undefined}
-                    className={`block rounded-md px-2.5 py-1.5 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 ${
+                    className={`block rounded-md px-2 py-1.5 whitespace-nowrap sm:px-2.5 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-600 ${
                       current
                         ? 'bg-slate-100 font-medium text-slate-900 dark:bg-slate-800 dark:text-white'
                         : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white'

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { parseEmbedSite, parseTargetOrigin } from '@/workers/embed-params';
+import { parseEmbedSite, parseTargetOrigin } from '@/browser/embed/embed-params';
 import { EmbedCard, EmbedSiteError } from './_components/embed-card';
 
 export const metadata: Metadata = {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RewardsDashboard } from '../_components/wallet/rewards-dashboard';
+import { RewardsLookup } from '../_components/wallet/rewards-lookup';
 
 export const metadata: Metadata = {
   title: 'Rewards — Spare Cycles',
@@ -24,6 +25,7 @@ export default function RewardsPage() {
         </Link>
       </p>
       <RewardsDashboard />
+      <RewardsLookup />
     </main>
   );
 }

@@ -18,3 +18,12 @@ describe('kernel registry', () => {
     }
   });
 });
+
+describe('kernel examples', () => {
+  it('every kernel has an example whose params its own schema accepts', () => {
+    for (const kernel of Object.values(kernels)) {
+      expect(kernel.example, kernel.name).toBeDefined();
+      expect(kernel.paramsSchema.safeParse(kernel.example!.params).success, kernel.name).toBe(true);
+    }
+  });
+});

@@ -22,6 +22,9 @@ describe('describeKernelForm', () => {
       expect(form.inputNames).toEqual([...kernel.inputNames]);
       // It crosses the server/client boundary: it must survive JSON unchanged.
       expect(JSON.parse(JSON.stringify(form))).toEqual(form);
+      // … and hold nothing JSON drops: React checks own properties, enumerable or not, in development.
+      expect(Object.getOwnPropertyNames(form.paramsSchema)).toEqual(Object.keys(form.paramsSchema));
+      expect(Object.getOwnPropertySymbols(form.paramsSchema)).toEqual([]);
       expect(paramFields(form.paramsSchema).length).toBeGreaterThan(0);
     }
   });

@@ -92,6 +92,8 @@ export interface KernelForm {
   defaultReplicationMin: number;
   /** JSON Schema (draft 2020-12) of the params as a submitter sends them. */
   paramsSchema: JsonSchemaNode;
+  /** A small job's params that finish in seconds (the form's "Use the example"); null: none. */
+  example: Record<string, unknown> | null;
   /**
    * Shapes of demo inputs as pairs of param names (`{a: ['m', 'k']}`: A has m rows and k columns),
    * so the form can generate random `.npy` matrices of the chosen size; null when the kernel's
@@ -124,10 +126,11 @@ const CODE_FIELD_NAMES = new Set(['code', 'source', 'shader', 'wgsl']);
 export function describeKernelForm(kernel: AnyKernel): KernelForm {
   let paramsSchema: JsonSchemaNode;
   try {
-    paramsSchema = z.toJSONSchema(kernel.paramsSchema, {
-      io: 'input',
-      unrepresentable: 'any',
-    }) as JsonSchemaNode;
+    // Through JSON: zod adds a non-enumerable `~standard` to the schema object, which React refuses
+    // to pass from a Server Component to a Client Component ("Only plain objects…").
+    paramsSchema = JSON.parse(
+      JSON.stringify(z.toJSONSchema(kernel.paramsSchema, { io: 'input', unrepresentable: 'any' })),
+    ) as JsonSchemaNode;
   } catch {
     // A schema JSON Schema cannot express still gets a form: one JSON text field for all params.
     paramsSchema = { type: 'object' };
@@ -144,6 +147,9 @@ export function describeKernelForm(kernel: AnyKernel): KernelForm {
     paramsSchema,
     demoInputShapes: declared ?? DEMO_INPUT_SHAPES[kernel.name] ?? null,
     exampleCode: hasCode && typeof kernel.wgsl === 'string' ? kernel.wgsl : null,
+    example: kernel.example
+      ? (JSON.parse(JSON.stringify(kernel.example.params)) as Record<string, unknown>)
+      : null,
   };
 }
 

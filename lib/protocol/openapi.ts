@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { siweNonceResponseSchema, siweVerifyRequestSchema, siweVerifyResponseSchema } from './auth';
+import { jobActivitySchema } from './job-activity';
 import {
   createJobRequestSchema,
   createJobResponseSchema,
@@ -19,6 +20,7 @@ import {
   publicConfigSchema,
   rewardsResponseSchema,
 } from './rewards';
+import { volunteerHistorySchema } from './volunteer-history';
 import {
   registerVolunteerRequestSchema,
   registerVolunteerResponseSchema,
@@ -40,6 +42,8 @@ const schemas: Schemas = {
   RegisterVolunteerRequest: registerVolunteerRequestSchema,
   RegisterVolunteerResponse: registerVolunteerResponseSchema,
   VolunteerMe: volunteerMeResponseSchema,
+  VolunteerHistory: volunteerHistorySchema,
+  JobActivity: jobActivitySchema,
   LeaseRequest: leaseRequestSchema,
   LeaseResponse: leaseResponseSchema,
   LeaseErrorReportRequest: leaseErrorReportSchema,
@@ -124,6 +128,13 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           summary: "The caller's credit and counts",
           security: bearer,
           responses: { '200': jsonAnswer('credit and counts', 'VolunteerMe'), ...errors(401) },
+        },
+      },
+      '/api/v1/volunteers/me/history': {
+        get: {
+          summary: "The caller's verified credit per UTC day, last 30 days",
+          security: bearer,
+          responses: { '200': jsonAnswer('credit per day', 'VolunteerHistory'), ...errors(401) },
         },
       },
       '/api/v1/leases': {
@@ -243,6 +254,13 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           security: bearer,
           parameters: [idParam('id', 'the job')],
           responses: { '200': jsonAnswer('the cancelled job', 'Job'), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      '/api/v1/jobs/{id}/activity': {
+        get: {
+          summary: 'What the job waits for: volunteers donating now, the queue, its quorum',
+          parameters: [idParam('id', 'the job')],
+          responses: { '200': jsonAnswer('activity', 'JobActivity'), ...errors(400, 404) },
         },
       },
       '/api/v1/jobs/{id}/events': {

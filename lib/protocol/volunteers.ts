@@ -33,3 +33,4 @@ export const volunteerMeResponseSchema = z.object({
 
 export type RegisterVolunteerRequest = z.infer<typeof registerVolunteerRequestSchema>;
 export type VolunteerMe = z.infer<typeof volunteerMeResponseSchema>;
+export type RegisterVolunteerResponse = z.infer<typeof registerVolunteerResponseSchema>;

@@ -1,8 +1,16 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { pageIdentity } from '@/browser/volunteer/page-identity';
+import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
+import { browserApi } from '@/lib/api/api-call';
+import { getJob } from '@/lib/api/jobs-api';
+import { fetchHistory } from '@/lib/api/volunteer-api';
 import type { AdapterSummary } from '@/workers/compute-api';
-import type { VolunteerState } from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
+import { formatDuration } from '../../jobs/_components/format';
+import { DailyCreditChart } from './daily-credit-chart';
 import { stateDotColour } from './state-dot';
 import { ThrottleSlider } from './throttle-slider';
 import { ThroughputSparkline } from './throughput-sparkline';
@@ -30,7 +38,10 @@ function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWo
     case 'starting':
       return 'Starting: preparing your GPU…';
     case 'running':
-      return noWork ? 'Donating — waiting for work, the queue is empty right now.' : 'Donating.';
+      // "No work" for this browser: the queue may be empty, or its shards may wait for other volunteers.
+      return noWork
+        ? 'Donating — waiting for work: nothing this browser may compute right now (the queue is empty, or what is left needs other volunteers).'
+        : 'Donating.';
     case 'paused':
       return pauseReason === 'battery'
         ? 'Paused: the battery is low and not charging.'
@@ -73,6 +84,25 @@ export function DonatePanel() {
   // A stopped volunteer has no throughput, whatever the last figure was.
   const throughput = active ? view.throughput : null;
   const now = view.history.at(-1) ?? throughput?.shardsPerSecond ?? 0;
+  const current = view.current;
+  // What the volunteer helps: the job of the shard computed last, and this browser's share of it.
+  const job = useQuery({
+    queryKey: ['donate-job', current?.jobId],
+    enabled: current !== null,
+    queryFn: () => getJob(browserApi, current!.jobId),
+    staleTime: 10_000,
+  });
+  const token = view.credit ? pageIdentity().current()?.token : undefined;
+  const history = useQuery({
+    queryKey: ['donate-history', token],
+    enabled: token !== undefined,
+    queryFn: () => fetchHistory(browserApi, token!),
+    refetchInterval: 60_000,
+  });
+  const share =
+    current && job.data && job.data.progress.total > 0
+      ? Math.min(100, (current.shardsHere / job.data.progress.total) * 100)
+      : null;
 
   return (
     <section
@@ -111,6 +141,22 @@ export function DonatePanel() {
 
       <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />
 
+      {current ? (
+        <p className="text-sm" data-testid="donate-current">
+          {active ? 'Computing' : 'Last computed'} <span className="font-mono">{current.kernel}</span> shards
+          for{' '}
+          <Link
+            href={`/jobs/${current.jobId}`}
+            className="rounded text-emerald-700 underline underline-offset-2 hover:text-emerald-800 focus-visible:outline-2 focus-visible:outline-emerald-600 dark:text-emerald-400"
+          >
+            {job.data?.title || `a ${current.kernel} job`}
+          </Link>
+          {': '}
+          {current.shardsHere} {current.shardsHere === 1 ? 'shard' : 'shards'} from this browser
+          {share !== null ? ` (${share < 1 ? share.toFixed(1) : Math.round(share)} % of the job)` : ''}.
+        </p>
+      ) : null}
+
       <dl className="grid grid-cols-2 gap-2">
         <Stat label="Device" value={deviceLabel(view.adapter)} testId="stat-device" wide />
         <Stat label="Shards done" value={String(view.shardsDone)} testId="stat-shards" />
@@ -120,14 +166,20 @@ export function DonatePanel() {
           testId="stat-throughput"
         />
         <Stat
-          label="Credit pending"
-          value={view.credit ? formatUnits(view.credit.credit.pending) : '—'}
+          label="Awaiting verification"
+          value={view.credit ? `${formatUnits(view.credit.credit.pending)} WU` : '—'}
           testId="stat-credit-pending"
         />
         <Stat
-          label="Credit verified"
-          value={view.credit ? formatUnits(view.credit.credit.verified) : '—'}
+          label="Verified credit"
+          value={view.credit ? `${formatUnits(view.credit.credit.verified)} WU` : '—'}
           testId="stat-credit-verified"
+        />
+        <Stat
+          label="Time donated"
+          value={view.donatedMs > 0 ? formatDuration(view.donatedMs) : '—'}
+          testId="stat-donated"
+          wide
         />
       </dl>
 
@@ -144,8 +196,17 @@ export function DonatePanel() {
         </figcaption>
       </figure>
 
+      {history.data ? (
+        <figure className="flex flex-col gap-1">
+          <DailyCreditChart history={history.data} today={new Date()} />
+          <figcaption className="text-xs text-slate-500 dark:text-slate-400">
+            Verified credit per day, last 14 days (work units)
+          </figcaption>
+        </figure>
+      ) : null}
+
       <p className="text-xs text-slate-500 dark:text-slate-400">
-        Credit is counted in work units (one unit = a million operations); it becomes verified once other
+        Credit is counted in work units (WU; one unit = a million operations); it becomes verified once other
         volunteers' results or the server's checks agree with yours.
       </p>
 

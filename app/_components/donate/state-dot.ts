@@ -1,4 +1,4 @@
-import type { VolunteerState } from '@/workers/volunteer-client';
+import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
 
 /** The status dot's colour per client state, shared by the donate page and the widget card. */
 export const stateDotColour: Record<VolunteerState, string> = {

@@ -10,9 +10,10 @@ import {
   useWaitForTransactionReceipt,
   useWriteContract,
 } from 'wagmi';
+import { browserApi } from '@/lib/api/api-call';
+import { getRewards } from '@/lib/api/rewards-api';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '@/lib/chain/generated/contracts';
 import { shortHex } from '@/lib/chain/short-hex';
-import { rewardsResponseSchema } from '@/lib/protocol/rewards';
 import { primaryButton } from './button-styles';
 import { describeWalletError, formatCycle } from './format-cycle';
 import type { RewardChainSettings } from './wallet-settings';
@@ -49,11 +50,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
   const connection = useConnection();
   const rewards = useQuery({
     queryKey: ['rewards', address.toLowerCase()],
-    queryFn: async () => {
-      const response = await fetch(`/api/v1/rewards/${address}`, { cache: 'no-store' });
-      if (!response.ok) throw new Error(`GET /api/v1/rewards answered ${response.status}`);
-      return rewardsResponseSchema.parse(await response.json());
-    },
+    queryFn: () => getRewards(browserApi, address),
     refetchInterval: 15_000,
   });
   const balance = useReadContract({

@@ -4,33 +4,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Address } from 'viem';
 import { createSiweMessage } from 'viem/siwe';
 import { useSignMessage } from 'wagmi';
-import { siweNonceResponseSchema, siweStatement, siweVerifyResponseSchema } from '@/lib/protocol/auth';
-import { volunteerMeResponseSchema } from '@/lib/protocol/volunteers';
+import { ApiRequestError, browserApi } from '@/lib/api/api-call';
+import { getSiweNonce, verifySiwe } from '@/lib/api/rewards-api';
+import { fetchMe } from '@/lib/api/volunteer-api';
+import { siweStatement } from '@/lib/protocol/auth';
 import { primaryButton } from './button-styles';
 import { describeWalletError } from './format-cycle';
 import { useVolunteerIdentity } from './use-volunteer-identity';
-
-class ApiCallError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function apiCall<T>(path: string, token: string, parse: (body: unknown) => T, init: RequestInit = {}) {
-  const response = await fetch(path, {
-    ...init,
-    headers: { ...init.headers, authorization: `Bearer ${token}` },
-  });
-  const body = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
-    throw new ApiCallError(message ?? `${path} answered ${response.status}`, response.status);
-  }
-  return parse(body);
-}
 
 /**
  * Sign-In with Ethereum (EIP-4361): links this browser's volunteer to the connected wallet so its
@@ -45,21 +25,19 @@ export function SignInWithEthereum({ address, chainId }: { address: Address; cha
   const me = useQuery({
     queryKey: ['volunteer-me', identity?.token],
     enabled: identity !== null,
-    queryFn: () =>
-      apiCall('/api/v1/volunteers/me', identity!.token, (body) => volunteerMeResponseSchema.parse(body)),
+    queryFn: () => fetchMe(browserApi, identity!.token),
   });
 
   const signIn = useMutation({
     mutationFn: async () => {
       let volunteer = await ensure();
-      const getNonce = (token: string) =>
-        apiCall('/api/v1/auth/nonce', token, (body) => siweNonceResponseSchema.parse(body));
+      const getNonce = (token: string) => getSiweNonce(browserApi, token);
       let nonce: Awaited<ReturnType<typeof getNonce>>;
       try {
         nonce = await getNonce(volunteer.token);
       } catch (error) {
         // A token from a database that was reset: start a new volunteer and try once more.
-        if (!(error instanceof ApiCallError && error.status === 401)) throw error;
+        if (!(error instanceof ApiRequestError && error.status === 401)) throw error;
         forget();
         volunteer = await ensure();
         nonce = await getNonce(volunteer.token);
@@ -76,11 +54,7 @@ export function SignInWithEthereum({ address, chainId }: { address: Address; cha
         expirationTime: new Date(nonce.expiresAt),
       });
       const signature = await signMessageAsync({ message, account: address });
-      return apiCall('/api/v1/auth/verify', volunteer.token, (body) => siweVerifyResponseSchema.parse(body), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ message, signature }),
-      });
+      return verifySiwe(browserApi, volunteer.token, message, signature);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['volunteer-me'] }),
   });

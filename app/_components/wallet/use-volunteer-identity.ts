@@ -1,17 +1,12 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { registerVolunteer } from '@/workers/volunteer-api';
-import {
-  clearIdentity,
-  loadIdentity,
-  saveIdentity,
-  type VolunteerIdentity,
-} from '@/workers/volunteer-identity';
+import { pageIdentity } from '@/browser/volunteer/page-identity';
+import type { VolunteerIdentity } from '@/browser/volunteer/volunteer-identity';
 
 /**
  * This browser's anonymous volunteer — the same identity the donate page works under (one
- * `localStorage` entry, see workers/volunteer-identity.ts), so linking a wallet here pays the
+ * `localStorage` entry, see browser/volunteer/volunteer-identity.ts), so linking a wallet here pays the
  * credit donated there. `ensure()` registers one when there is none yet (a visitor may link a
  * wallet before donating); `forget()` drops an identity the coordinator no longer knows.
  */
@@ -23,26 +18,21 @@ export function useVolunteerIdentity(): {
   const [identity, setIdentity] = useState<VolunteerIdentity | null>(null);
 
   useEffect(() => {
-    setIdentity(loadIdentity(window.localStorage));
-    const onStorage = () => setIdentity(loadIdentity(window.localStorage));
+    setIdentity(pageIdentity().current());
+    // Another tab registered or forgot the identity: the stored one is the truth.
+    const onStorage = () => setIdentity(pageIdentity().current());
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
   }, []);
 
   const ensure = useCallback(async () => {
-    const stored = loadIdentity(window.localStorage);
-    if (stored) {
-      setIdentity(stored);
-      return stored;
-    }
-    const created = await registerVolunteer({ baseUrl: '', fetch: window.fetch.bind(window) }, undefined);
-    saveIdentity(window.localStorage, created);
-    setIdentity(created);
-    return created;
+    const identity = await pageIdentity().ensureOnce();
+    setIdentity(identity);
+    return identity;
   }, []);
 
   const forget = useCallback(() => {
-    clearIdentity(window.localStorage);
+    pageIdentity().forgetCurrent();
     setIdentity(null);
   }, []);
 

@@ -2,10 +2,13 @@
 
 import { createContext, useContext } from 'react';
 import type { Address } from 'viem';
-import { type Config, createConfig, http } from 'wagmi';
+import { type Config, createConfig, createStorage, http, noopStorage } from 'wagmi';
 import { injected } from 'wagmi/connectors';
+import { usableLocalStorage } from '@/browser/volunteer/identity-storage';
+import { ApiRequestError, browserApi } from '@/lib/api/api-call';
+import { getPublicConfig } from '@/lib/api/rewards-api';
 import { chainDefinition } from '@/lib/chain/chain-definition';
-import { publicConfigSchema } from '@/lib/protocol/rewards';
+import type { PublicConfigResponse } from '@/lib/protocol/rewards';
 
 /** The reward chain as `GET /api/v1/config` describes it, every field present. */
 export interface RewardChainSettings {
@@ -36,17 +39,22 @@ export function useWalletSettings(): WalletSettings {
  * itself through EIP-6963 (wagmi's multi-injected-provider discovery), each with its name and icon.
  */
 export async function loadWalletSettings(): Promise<WalletSettings> {
-  let body: unknown;
+  let config: PublicConfigResponse;
   try {
-    const response = await fetch('/api/v1/config', { cache: 'no-store' });
-    if (!response.ok) return { status: 'error', message: `GET /api/v1/config answered ${response.status}` };
-    body = await response.json();
+    config = await getPublicConfig(browserApi);
   } catch (error) {
-    return { status: 'error', message: `The server could not be reached (${(error as Error).message}).` };
+    if (error instanceof ApiRequestError && error.status === 0) {
+      return { status: 'error', message: `The server could not be reached (${error.message}).` };
+    }
+    return {
+      status: 'error',
+      message:
+        error instanceof ApiRequestError && error.status === 502
+          ? 'The server sent an unexpected configuration.'
+          : `GET /api/v1/config failed (${(error as Error).message})`,
+    };
   }
-  const parsed = publicConfigSchema.safeParse(body);
-  if (!parsed.success) return { status: 'error', message: 'The server sent an unexpected configuration.' };
-  const { chainId, rpcUrl, distributorAddress, tokenAddress } = parsed.data;
+  const { chainId, rpcUrl, distributorAddress, tokenAddress } = config;
   if (chainId === null || rpcUrl === null || distributorAddress === null || tokenAddress === null) {
     return { status: 'no-chain' };
   }
@@ -56,6 +64,9 @@ export async function loadWalletSettings(): Promise<WalletSettings> {
     connectors: [injected()],
     transports: { [chain.id]: http(rpcUrl) },
     multiInjectedProviderDiscovery: true,
+    // wagmi's default reads `window.localStorage`, which throws in a frame whose storage is blocked
+    // (the widget on another site): remember the wallet only where storage is allowed.
+    storage: createStorage({ storage: usableLocalStorage() ?? noopStorage }),
   });
   return {
     status: 'ready',

@@ -1,17 +1,33 @@
 'use client';
 
 import { useMemo, useRef } from 'react';
-import type { VolunteerState } from '@/workers/volunteer-client';
-import type { PauseReason } from '@/workers/volunteer-conditions';
+import { type IdentityStorageMode, openIdentityStorage } from '@/browser/volunteer/identity-storage';
+import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
+import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
 import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
+import { useVolunteer } from '../../_components/donate/use-volunteer';
 import { formatCredit } from '../../jobs/_components/format';
-import { useEmbedVolunteer } from './use-embed-volunteer';
 import { useVisibleConsent } from './use-visible-consent';
+
+/** The card is a third-party frame: take the best storage the browser allows it (identity-storage.ts). */
+const embedStorage = () => openIdentityStorage();
+
+/** What the visitor keeps, in the words the card shows; `local` needs no note. */
+const storageNote: Record<IdentityStorageMode, string | null> = {
+  local: null,
+  partitioned: 'Your browser limits embedded storage: your credit is remembered on this site only.',
+  session: 'Your browser blocks storage here: credit counts for this visit only.',
+};
 
 const rate = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
-function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWork: boolean): string {
+function statusText(
+  state: VolunteerState,
+  pauseReason: PauseReason | null,
+  noWork: boolean,
+  kernel: string | null,
+): string {
   switch (state) {
     case 'idle':
       return 'Lend your spare GPU to real jobs. Nothing runs until you press Donate.';
@@ -19,8 +35,10 @@ function statusText(state: VolunteerState, pauseReason: PauseReason | null, noWo
       return 'Starting: preparing your GPU…';
     case 'running':
       return noWork
-        ? 'Donating — waiting for work, the queue is empty.'
-        : 'Donating. Stop whenever you like.';
+        ? 'Donating — waiting: nothing this browser may compute right now.'
+        : kernel
+          ? `Donating: computing ${kernel} shards. Stop whenever you like.`
+          : 'Donating. Stop whenever you like.';
     case 'paused':
       return pauseReason === 'battery'
         ? 'Paused: the battery is low and not charging.'
@@ -54,7 +72,7 @@ function Stat({
   );
 }
 
-/** The card fills the iframe (320×240 from the loader) and fits it without scrollbars. */
+/** The card fills the iframe (320×280 from the loader) and fits it without scrollbars. */
 function Frame({ children }: { children: React.ReactNode }) {
   return (
     <main className="flex min-h-screen flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
@@ -124,7 +142,7 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
         : null,
     [targetOrigin],
   );
-  const { view, start, stop, setDutyPercent } = useEmbedVolunteer(site, post);
+  const { view, start, stop, setDutyPercent } = useVolunteer({ site, post, openStorage: embedStorage });
   const active = view.state === 'starting' || view.state === 'running' || view.state === 'paused';
   const throughput = active ? view.throughput : null;
   const fatal = view.lastError?.fatal ? view.lastError : null;
@@ -132,6 +150,8 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
   // Observed around the button, whose own opacity drops while it is disabled.
   const donateArea = useRef<HTMLDivElement>(null);
   const consent = useVisibleConsent(donateArea);
+  const cpuFallback = view.adapter?.mode === 'cpu';
+  const note = view.ready ? storageNote[view.storageMode] : null;
 
   return (
     <Frame>
@@ -149,7 +169,7 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
         <span className={fatal ? 'text-red-700 dark:text-red-400' : ''}>
           {fatal
             ? `Could not donate: ${fatal.message}`
-            : statusText(view.state, view.pauseReason, view.noWork)}
+            : statusText(view.state, view.pauseReason, view.noWork, view.current?.kernel ?? null)}
         </span>
       </p>
       <div ref={donateArea} className="flex flex-col">
@@ -181,6 +201,14 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
       <div className="[&_p]:sr-only">
         <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />
       </div>
+      {note && (
+        <p
+          className="text-[11px] leading-4 text-slate-600 dark:text-slate-400"
+          data-testid="embed-storage-note"
+        >
+          {note}
+        </p>
+      )}
       <dl className="mt-auto grid grid-cols-4 gap-1">
         <Stat
           label="Shards"
@@ -192,16 +220,16 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
           label="Per sec."
           value={throughput ? rate.format(throughput.shardsPerSecond) : '—'}
           testId="embed-throughput"
-          title={view.cpuFallback ? 'Shards per second (CPU fallback)' : 'Shards per second'}
+          title={cpuFallback ? 'Shards per second (CPU fallback)' : 'Shards per second'}
         />
         <Stat
-          label="Pending"
+          label="Pending WU"
           value={view.credit ? formatCredit(view.credit.credit.pending) : '—'}
           testId="embed-credit-pending"
           title="Credit waiting for verification, in work units (10⁶ operations)"
         />
         <Stat
-          label="Verified"
+          label="Verified WU"
           value={view.credit ? formatCredit(view.credit.credit.verified) : '—'}
           testId="embed-credit-verified"
           title="Verified credit, in work units (10⁶ operations)"

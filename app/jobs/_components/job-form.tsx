@@ -2,6 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiRequestError, browserApi } from '@/lib/api/api-call';
+import { createJob } from '@/lib/api/jobs-api';
+import { parseNpy } from '@/lib/kernels/npy';
+import { paramIssues } from '@/lib/kernels/param-issues';
+import { getKernel } from '@/lib/kernels/registry';
+import { replicationSchema } from '@/lib/protocol/jobs';
 import { FormValueError, type KernelForm, paramFields, paramsFromForm } from '@/lib/protocol/kernel-forms';
 import { demoInputs } from './demo-inputs';
 import { errorTarget } from './error-target';
@@ -16,6 +22,7 @@ import {
   labelClass,
   withoutFieldPrefix,
 } from './field-styles';
+import { valuesFromParams, valuesFromShape } from './form-values';
 import { formatBytes } from './format';
 import { type ChosenInput, describeUpload, InputUpload } from './input-upload';
 import { ParamField } from './param-field';
@@ -40,18 +47,37 @@ function initialValues(form: KernelForm): Values {
   return values;
 }
 
-/** `{error: {code, message, field?}}` from the API, or null when the body is something else. */
-async function readApiError(response: Response): Promise<{ message: string; field?: string } | null> {
-  try {
-    const body = (await response.json()) as { error?: { message?: unknown; field?: unknown } };
-    if (typeof body.error?.message !== 'string') return null;
-    return {
-      message: body.error.message,
-      ...(typeof body.error.field === 'string' ? { field: body.error.field } : {}),
-    };
-  } catch {
-    return null;
+/** Something to fix before submitting: the dotted field the API would name, and what is wrong. */
+interface Problem {
+  field: string | undefined;
+  message: string;
+}
+
+/**
+ * Every problem the browser can find before sending, with the server's own schemas (the kernel's
+ * params schema and the replication schema) plus the required inputs; the server checks again.
+ */
+function findProblems(
+  form: KernelForm,
+  job: { params: Record<string, unknown>; replication?: unknown },
+  inputs: Record<string, unknown>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const kernel = getKernel(form.name);
+  if (kernel) problems.push(...paramIssues(kernel.paramsSchema, job.params));
+  if (job.replication !== undefined)
+    problems.push(...paramIssues(replicationSchema, job.replication, 'replication'));
+  for (const name of form.inputNames) {
+    if (!form.optionalInputNames.includes(name) && !inputs[name]) {
+      problems.push({
+        field: `inputs.${name}`,
+        message: form.demoInputShapes
+          ? `choose a .npy file for ${name}, or press "Use demo matrices"`
+          : `choose a file for ${name}`,
+      });
+    }
   }
+  return problems;
 }
 
 /**
@@ -111,20 +137,43 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
 
   /** Shows `message` under the control for `field` (or above the submit button), focuses it and announces it. */
   function showError(message: string, field: string | undefined) {
-    if (!form) return;
-    const target = errorTarget(field, {
-      paramNames: fields.map((f) => f.name),
-      inputNames: form.inputNames,
-    });
-    if (target) {
-      setErrors({ [target]: withoutFieldPrefix(message, field) });
-      setFormError(null);
-    } else {
-      setErrors({});
-      setFormError(message);
+    showProblems([{ message, field }]);
+  }
+
+  /**
+   * Shows every problem at once, each under its control (those without one above the submit
+   * button), focuses the first and announces them all.
+   */
+  function showProblems(problems: readonly Problem[]) {
+    if (!form || problems.length === 0) return;
+    const next: Record<string, string> = {};
+    const general: string[] = [];
+    let first: string | null = null;
+    for (const { message, field } of problems) {
+      const target = errorTarget(field, {
+        paramNames: fields.map((f) => f.name),
+        inputNames: form.inputNames,
+      });
+      if (!target) {
+        general.push(message);
+        continue;
+      }
+      first ??= target;
+      // Two problems for one control (a params group): both are shown.
+      const text =
+        target.startsWith('param-') || target.startsWith('input-') || target.startsWith('replication-')
+          ? withoutFieldPrefix(message, field)
+          : message;
+      next[target] = next[target] ? `${next[target]} ${text}` : text;
     }
-    setAnnouncement(`Not submitted: ${message}`);
-    setFocusRequest((previous) => ({ id: target ?? 'form-error', n: (previous?.n ?? 0) + 1 }));
+    setErrors(next);
+    setFormError(general.length > 0 ? general.join(' ') : null);
+    setAnnouncement(
+      problems.length === 1
+        ? `Not submitted: ${problems[0]!.message}`
+        : `Not submitted: ${problems.length} things to fix. ${problems.map((p) => p.message).join('. ')}`,
+    );
+    setFocusRequest((previous) => ({ id: first ?? 'form-error', n: (previous?.n ?? 0) + 1 }));
   }
 
   function setValue(name: string, value: string | boolean) {
@@ -153,11 +202,42 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     setInput(name, { blob: file, filename: file.name, summary: formatBytes(file.size), demo: false });
     const summary = await describeUpload(file);
     setInput(name, { blob: file, filename: file.name, summary, demo: false });
+    // A matrix's shape says what the params must be (matmul: a is m×k): fill them in.
+    if (!form?.demoInputShapes?.[name] || file.size > 64 * 1024 * 1024) return;
+    let shape: number[];
+    try {
+      shape = parseNpy(new Uint8Array(await file.arrayBuffer()), `inputs.${name}`).shape;
+    } catch {
+      return; // not a .npy the form can read: the server names what is wrong with it
+    }
+    const filled = valuesFromShape(form.demoInputShapes, name, shape);
+    for (const [param, value] of Object.entries(filled)) setValue(param, value);
+    setAnnouncement(
+      `${Object.entries(filled)
+        .map(([param, value]) => `${param} set to ${value}`)
+        .join(', ')} from the shape of ${name}.`,
+    );
   }
 
-  function applyDemo() {
+  /** Fills the kernel's example job (params, default replication and, for matrices, demo inputs). */
+  function fillExample() {
+    if (!form?.example) return;
+    const exampleValues = { ...initialValues(form), ...valuesFromParams(fields, form.example) };
+    setValuesByKernel((all) => ({ ...all, [form.name]: exampleValues }));
+    setReplicationByKernel((all) => ({
+      ...all,
+      [form.name]: { min: String(form.defaultReplicationMin), max: String(form.defaultReplicationMin + 2) },
+    }));
+    setTitle(`Example ${form.name} job`);
+    setErrors({});
+    setFormError(null);
+    if (form.demoInputShapes) applyDemo(exampleValues);
+    else setAnnouncement(`Example ${form.name} job filled in.`);
+  }
+
+  function applyDemo(from: Values = values) {
     if (!form?.demoInputShapes) return;
-    const outcome = demoInputs(form.demoInputShapes, values);
+    const outcome = demoInputs(form.demoInputShapes, from);
     if (!outcome.ok) {
       showError(outcome.message, outcome.param ? `params.${outcome.param}` : 'inputs');
       return;
@@ -219,46 +299,41 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
       }
       throw error;
     }
-    const body = new FormData();
-    body.append('job', JSON.stringify(job));
-    for (const name of form.inputNames) {
-      const chosen = inputs[name];
-      if (chosen) body.append(name, chosen.blob, chosen.filename);
+    const problems = findProblems(form, job, inputs);
+    if (problems.length > 0) {
+      showProblems(problems);
+      return;
     }
+    const files = Object.fromEntries(
+      form.inputNames.flatMap((name) => {
+        const chosen = inputs[name];
+        return chosen ? [[name, { blob: chosen.blob, filename: chosen.filename }] as const] : [];
+      }),
+    );
     setSubmitting(true);
     setAnnouncement('Submitting the job…');
     try {
-      const post = async () => {
-        const identity = await ensureIdentity();
-        return fetch('/api/v1/jobs', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${identity.token}` },
-          body,
-        });
-      };
-      let response = await post();
-      if (response.status === 401) {
+      const post = async () => createJob(browserApi, (await ensureIdentity()).token, job, files);
+      let created: { jobId: string };
+      try {
+        created = await post();
+      } catch (error) {
+        if (!(error instanceof ApiRequestError && error.status === 401)) throw error;
         // The stored identity is unknown here (e.g. a fresh database): register anew, once.
         forgetIdentity();
-        response = await post();
+        created = await post();
       }
-      if (response.status === 201) {
-        const { jobId } = (await response.json()) as { jobId: string };
-        setAnnouncement('Job created. Opening its page…');
-        router.push(`/jobs/${jobId}`);
-        return;
-      }
-      const apiError = await readApiError(response);
-      showError(
-        apiError?.message ?? `The server answered HTTP ${response.status}; try again.`,
-        apiError?.field,
-      );
-      setSubmitting(false);
+      setAnnouncement('Job created. Opening its page…');
+      router.push(`/jobs/${created.jobId}`);
     } catch (error) {
-      showError(
-        `Could not reach the server (${error instanceof Error ? error.message : String(error)}); check your connection and try again.`,
-        undefined,
-      );
+      if (error instanceof ApiRequestError && error.status !== 0) {
+        showError(error.apiMessage ?? `The server answered HTTP ${error.status}; try again.`, error.field);
+      } else {
+        showError(
+          `Could not reach the server (${error instanceof Error ? error.message : String(error)}); check your connection and try again.`,
+          undefined,
+        );
+      }
       setSubmitting(false);
     }
   }
@@ -355,9 +430,17 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
       <div className={cardClass}>
         <fieldset id="params" tabIndex={-1} aria-describedby="params-help">
           <legend className="text-lg font-semibold">Parameters</legend>
-          <p id="params-help" className={helpClass}>
-            From the <span className="font-mono">{form.name}</span> kernel’s parameter schema.
-          </p>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <p id="params-help" className={helpClass}>
+              From the <span className="font-mono">{form.name}</span> kernel’s parameter schema
+              {form.demoInputShapes ? '; uploading a .npy matrix fills the sizes it fixes' : ''}.
+            </p>
+            {form.example ? (
+              <button type="button" onClick={fillExample} className={buttonSecondary}>
+                Use the example
+              </button>
+            ) : null}
+          </div>
           {errors.params ? <p className={errorClass}>{errors.params}</p> : null}
           <div className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-3">
             {fields.map((field) => (
@@ -390,7 +473,7 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
                   : 'Upload the file the kernel reads (see its description above).'}
               </p>
               {form.demoInputShapes ? (
-                <button type="button" onClick={applyDemo} className={buttonSecondary}>
+                <button type="button" onClick={() => applyDemo()} className={buttonSecondary}>
                   Use demo matrices
                 </button>
               ) : null}

@@ -1,10 +1,16 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { type JobSummary, jobSummarySchema } from '@/lib/protocol/jobs';
-import { estimateEta, type ProgressSample } from './estimate-eta';
+import { ApiRequestError, browserApi } from '@/lib/api/api-call';
+import { cancelJob, getJobActivity, watchJob } from '@/lib/api/jobs-api';
+import type { JobActivity } from '@/lib/protocol/job-activity';
+import type { JobSummary } from '@/lib/protocol/jobs';
+import { describeWait } from './describe-wait';
+import { DonateHere } from './donate-here';
+import { estimateEta, type ProgressSample, recentRate } from './estimate-eta';
 import { buttonDanger, buttonSecondary } from './field-styles';
 import { formatDuration, formatTimestamp } from './format';
+import { JobNotification } from './job-notification';
 import { ProgressBar } from './progress-bar';
 import { ResultPreview } from './result-preview';
 import { StatusBadge } from './status-badge';
@@ -37,6 +43,7 @@ export function JobLive({ initial }: { initial: JobSummary }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
 
   const active = !terminal.has(job.status);
+  const [activity, setActivity] = useState<JobActivity | null>(null);
 
   useEffect(() => {
     // Only a browser holding an identity could be the submitter; the server decides for sure.
@@ -45,34 +52,19 @@ export function JobLive({ initial }: { initial: JobSummary }) {
 
   useEffect(() => {
     if (terminal.has(initial.status)) return;
-    const source = new EventSource(`/api/v1/jobs/${initial.jobId}/events`);
-    source.addEventListener('progress', (event) => {
-      const parsed = jobSummarySchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-      if (!parsed.success) return;
-      const next = parsed.data;
-      const t = Date.now();
-      const last = samples.current.at(-1);
-      if (!last || last.verified !== next.progress.verified) {
-        samples.current = [...samples.current, { at: t, verified: next.progress.verified }].slice(-60);
-      }
-      setNow(t);
-      setJob(next);
-      setConnection('live');
-      if (terminal.has(next.status)) {
-        source.close();
-        setConnection('closed');
-      }
+    return watchJob(browserApi, initial.jobId, {
+      progress: (next) => {
+        const t = Date.now();
+        const last = samples.current.at(-1);
+        if (!last || last.verified !== next.progress.verified) {
+          samples.current = [...samples.current, { at: t, verified: next.progress.verified }].slice(-60);
+        }
+        setNow(t);
+        setJob(next);
+      },
+      end: () => {},
+      connection: setConnection,
     });
-    source.addEventListener('end', () => {
-      source.close();
-      setConnection('closed');
-    });
-    source.onerror = () => {
-      // EventSource retries by itself; say so rather than freezing silently.
-      if (source.readyState === EventSource.CLOSED) setConnection('closed');
-      else setConnection('reconnecting');
-    };
-    return () => source.close();
   }, [initial.jobId, initial.status]);
 
   useEffect(() => {
@@ -81,22 +73,32 @@ export function JobLive({ initial }: { initial: JobSummary }) {
     return () => clearInterval(timer);
   }, [active]);
 
+  // What the job waits for (volunteers, queue, quorum): every 5 s while it is unfinished.
+  useEffect(() => {
+    if (!active) return;
+    const controller = new AbortController();
+    const load = () =>
+      getJobActivity(browserApi, job.jobId, controller.signal).then(setActivity, () => {
+        // A missed poll changes nothing on the page; the next one retries.
+      });
+    void load();
+    const timer = setInterval(load, 5000);
+    return () => {
+      clearInterval(timer);
+      controller.abort();
+    };
+  }, [active, job.jobId]);
+
   useEffect(() => {
     if (cancel.phase === 'confirm') confirmRef.current?.focus();
   }, [cancel.phase]);
 
   const { total, verified, failed, running } = job.progress;
   const waiting = Math.max(0, total - verified - failed - running);
-  const eta = active
-    ? estimateEta({
-        samples: samples.current,
-        total,
-        verified,
-        failed,
-        createdAt: Date.parse(job.createdAt),
-        now,
-      })
-    : null;
+  const eta = active ? estimateEta({ samples: samples.current, total, verified, failed, now }) : null;
+  const rate = active ? recentRate(samples.current, now) : null;
+  const wait = describeWait(job, activity);
+  const elapsedMs = (job.finishedAt ? Date.parse(job.finishedAt) : now) - Date.parse(job.createdAt);
   const title = job.title || `${job.kernel} job`;
 
   async function sendCancel() {
@@ -107,29 +109,25 @@ export function JobLive({ initial }: { initial: JobSummary }) {
     }
     setCancel({ phase: 'sending' });
     try {
-      const response = await fetch(`/api/v1/jobs/${job.jobId}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${identity.token}` },
-      });
-      if (response.ok) {
-        const parsed = jobSummarySchema.safeParse(await response.json());
-        if (parsed.success) setJob(parsed.data);
-        setCancel({ phase: 'idle' });
+      setJob(await cancelJob(browserApi, identity.token, job.jobId));
+      setCancel({ phase: 'idle' });
+    } catch (error) {
+      if (!(error instanceof ApiRequestError) || error.status === 0) {
+        setCancel({
+          phase: 'error',
+          message: `Could not reach the server (${error instanceof Error ? error.message : String(error)}).`,
+        });
         return;
       }
-      if (response.status === 401) forgetIdentity();
-      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      const message =
-        response.status === 403 || response.status === 401
-          ? 'Only the browser that submitted this job can cancel it.'
-          : (body?.error?.message ?? `The server answered HTTP ${response.status}.`);
-      setCancel({ phase: 'error', message });
-      if (response.status === 403 || response.status === 401) setCanCancel(false);
-    } catch (error) {
+      if (error.status === 401) forgetIdentity();
+      const notOwner = error.status === 403 || error.status === 401;
       setCancel({
         phase: 'error',
-        message: `Could not reach the server (${error instanceof Error ? error.message : String(error)}).`,
+        message: notOwner
+          ? 'Only the browser that submitted this job can cancel it.'
+          : (error.apiMessage ?? `The server answered HTTP ${error.status}.`),
       });
+      if (notOwner) setCanCancel(false);
     }
   }
 
@@ -168,12 +166,16 @@ export function JobLive({ initial }: { initial: JobSummary }) {
               {verified} of {total} shards verified ({total > 0 ? Math.floor((verified / total) * 100) : 0} %)
             </span>
             {active ? (
-              <span className="text-slate-600 dark:text-slate-400">
-                {eta === null
-                  ? job.status === 'queued'
-                    ? 'Waiting for volunteers'
-                    : 'Estimating time left…'
-                  : `About ${formatDuration(eta)} left`}
+              <span className="text-slate-600 dark:text-slate-400" data-testid="job-eta">
+                {eta !== null && eta > 0
+                  ? `About ${formatDuration(eta)} left at the last minute's pace`
+                  : wait
+                    ? 'Waiting (see below)'
+                    : samples.current.length > 1 && rate === 0
+                      ? 'Nothing verified in the last minute'
+                      : job.status === 'queued'
+                        ? 'Waiting for volunteers'
+                        : 'Measuring the pace…'}
               </span>
             ) : job.finishedAt ? (
               <span className="text-slate-600 dark:text-slate-400">
@@ -181,7 +183,59 @@ export function JobLive({ initial }: { initial: JobSummary }) {
               </span>
             ) : null}
           </div>
+          <p className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500 tabular-nums dark:text-slate-400">
+            {/* The clock differs between the server's render and the browser's: no hydration error for it. */}
+            <span data-testid="job-elapsed" suppressHydrationWarning>
+              {`${active ? 'Running for' : 'Took'} ${formatDuration(Math.max(0, elapsedMs))}`}
+            </span>
+            {active ? (
+              <span data-testid="job-rate">
+                {rate === null ? 'pace: measuring' : `${rate.toFixed(2)} shards/s over the last minute`}
+              </span>
+            ) : total > 0 && elapsedMs > 0 ? (
+              <span data-testid="job-rate">
+                {(verified / (elapsedMs / 1000)).toFixed(2)} shards/s on average
+              </span>
+            ) : null}
+          </p>
         </div>
+
+        {wait ? (
+          <div
+            className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-200"
+            data-testid="job-waiting"
+            role="status"
+          >
+            <p className="font-semibold">Waiting</p>
+            <p className="mt-1">{wait}</p>
+          </div>
+        ) : null}
+
+        {active && activity ? (
+          <dl
+            className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-3"
+            data-testid="job-activity"
+          >
+            <div className="flex justify-between gap-2 sm:flex-col sm:justify-start">
+              <dt className="text-slate-500 dark:text-slate-400">Volunteers donating now</dt>
+              <dd className="font-semibold tabular-nums" data-testid="activity-volunteers">
+                {activity.volunteersActive}
+              </dd>
+            </div>
+            <div className="flex justify-between gap-2 sm:flex-col sm:justify-start">
+              <dt className="text-slate-500 dark:text-slate-400">Shards in the queue (all jobs)</dt>
+              <dd className="font-semibold tabular-nums" data-testid="activity-queue">
+                {activity.queue.shardsWaiting}
+              </dd>
+            </div>
+            <div className="flex justify-between gap-2 sm:flex-col sm:justify-start">
+              <dt className="text-slate-500 dark:text-slate-400">Agreeing results needed per shard</dt>
+              <dd className="font-semibold tabular-nums" data-testid="activity-quorum">
+                {activity.job.quorum}
+              </dd>
+            </div>
+          </dl>
+        ) : null}
 
         <dl className="mt-5 grid grid-cols-2 gap-3 sm:grid-cols-4">
           {counts.map((c) => (
@@ -239,6 +293,9 @@ export function JobLive({ initial }: { initial: JobSummary }) {
           ) : null}
         </div>
       </section>
+
+      {active ? <DonateHere waiting={wait !== null} /> : null}
+      <JobNotification job={job} />
 
       {job.status === 'completed' && job.result ? (
         <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900/40">

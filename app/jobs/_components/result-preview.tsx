@@ -1,6 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { browserApi } from '@/lib/api/api-call';
+import { getJobResultBytes } from '@/lib/api/jobs-api';
 import { parseNpy } from '@/lib/kernels/npy';
 import type { JobSummary } from '@/lib/protocol/jobs';
 import { buttonPrimary } from './field-styles';
@@ -38,17 +40,17 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
     const controller = new AbortController();
     (async () => {
       // A private job's result is for its submitter: this browser's identity, when it submitted it.
-      const identity = storedIdentity();
-      const response = await fetch(result.url, {
-        signal: controller.signal,
-        headers: identity ? { authorization: `Bearer ${identity.token}` } : {},
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bytes = await getJobResultBytes(
+        browserApi,
+        result.url,
+        controller.signal,
+        storedIdentity()?.token,
+      );
       if (kind === 'npy') {
-        const matrix = parseNpy(new Uint8Array(await response.arrayBuffer()), result.filename);
+        const matrix = parseNpy(bytes, result.filename);
         setPreview({ kind: 'matrix', stats: matrixStats(matrix.data, matrix.shape[0], matrix.shape[1]) });
       } else {
-        setPreview(jsonPreview(await response.json()));
+        setPreview(jsonPreview(JSON.parse(new TextDecoder().decode(bytes))));
       }
     })().catch((error: unknown) => {
       if (controller.signal.aborted) return;

@@ -1,46 +1,23 @@
-import { registerVolunteerResponseSchema } from '@/lib/protocol/volunteers';
-import {
-  clearIdentity,
-  loadIdentity,
-  saveIdentity,
-  type VolunteerIdentity,
-} from '@/workers/volunteer-identity';
+import { pageIdentity } from '@/browser/volunteer/page-identity';
+import type { VolunteerIdentity } from '@/browser/volunteer/volunteer-identity';
 
-/**
+/*
  * The submitter's identity is the donate page's anonymous volunteer identity (docs/api.md
- * "Identity": one identity submits and donates), kept in `localStorage` under the same key
- * (`spare-cycles.volunteer`), so a person who donates and submits is one volunteer.
+ * "Identity": one identity submits and donates), so a person who donates and submits is one
+ * volunteer. These are the job pages' names for `pageIdentity()`.
  */
-
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null; // storage blocked: the identity lives for this page only
-  }
-}
 
 /** The stored identity, or null (never registers: safe on pages that only read). */
 export function storedIdentity(): VolunteerIdentity | null {
-  return loadIdentity(storage());
+  return pageIdentity().current();
 }
 
 /** Forgets an identity the server answered 401 for, so the next call registers anew. */
 export function forgetIdentity(): void {
-  clearIdentity(storage());
+  pageIdentity().forgetCurrent();
 }
 
 /** The stored identity, registering one (`POST /api/v1/volunteers`) the first time. */
-export async function ensureIdentity(): Promise<VolunteerIdentity> {
-  const existing = storedIdentity();
-  if (existing) return existing;
-  const response = await fetch('/api/v1/volunteers', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  if (!response.ok) throw new Error(`Could not create an identity (HTTP ${response.status}); try again.`);
-  const identity = registerVolunteerResponseSchema.parse(await response.json());
-  saveIdentity(storage(), identity);
-  return identity;
+export function ensureIdentity(): Promise<VolunteerIdentity> {
+  return pageIdentity().ensureOnce();
 }

@@ -99,6 +99,7 @@ function search(params: HashsearchShardParams): { matches: number[]; ringerSlots
  */
 export const hashsearch: Kernel<HashsearchJobParams, HashsearchShardParams> = {
   name: 'hashsearch',
+  example: { params: { prefix: 'cafe', difficulty: 12, nonceStart: 0, nonceCount: 65536 } },
   description:
     'SHA-256 proof-of-work search: every nonce in a range whose sha256(prefix ‖ nonce as u64 LE) has ≥ difficulty leading zero bits',
   paramsSchema: hashsearchJobParamsSchema,

@@ -27,6 +27,9 @@ export const MANDELBROT_OPS_PER_ITERATION = 10;
  */
 export const mandelbrot: Kernel<MandelbrotJobParams, MandelbrotShardParams> = {
   name: 'mandelbrot',
+  example: {
+    params: { width: 128, height: 96, centerX: -0.5, centerY: 0, scale: 3, maxIter: 128, tileSize: 64 },
+  },
   description:
     'Mandelbrot set render: float32 escape counts per pixel over a view (centre, width, size, maxIter), returned as a PNG',
   paramsSchema: mandelbrotJobParamsSchema,

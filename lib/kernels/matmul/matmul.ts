@@ -87,6 +87,7 @@ function checkProductRange(a: NpyMatrix, b: NpyMatrix, m: number, n: number, k: 
  */
 export const matmul: Kernel<MatmulJobParams, MatmulShardParams> = {
   name: 'matmul',
+  example: { params: { m: 64, n: 64, k: 64, tileRows: 32, tileCols: 32 } },
   description: 'Matrix product C = A·B in float32; A (m×k) and B (k×n) as .npy <f4, C returned as .npy',
   paramsSchema: matmulJobParamsSchema,
   shardParamsSchema: matmulShardParamsSchema,

@@ -45,6 +45,19 @@ export interface MontecarloOutput {
  */
 export const montecarlo: Kernel<MontecarloJobParams, MontecarloShardParams> = {
   name: 'montecarlo',
+  example: {
+    params: {
+      spot: 100,
+      strike: 105,
+      rate: 0.03,
+      volatility: 0.2,
+      maturity: 1,
+      optionType: 'call',
+      paths: 65536,
+      seed: 7,
+      pathsPerShard: 16384,
+    },
+  },
   description:
     'European option price by Monte Carlo (geometric Brownian motion, Philox4x32-10), with its 95 % confidence interval and the Black–Scholes value',
   paramsSchema: montecarloJobParamsSchema,

@@ -32,6 +32,7 @@ export class NoCpuFallbackError extends Error {
  */
 export const customWgsl: Kernel<WgslJobParams, WgslShardParams> = {
   name: 'wgsl',
+  example: { params: { code: customWgslExample, workgroups: [1, 1, 1], outputBytes: 64, shards: 2 } },
   description:
     'Your own WGSL compute shader (fixed ABI: input, output, shard info; entry point main) run once per shard, outputs concatenated',
   paramsSchema: wgslJobParamsSchema,

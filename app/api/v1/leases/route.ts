@@ -3,6 +3,7 @@
 import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { adapterClass } from '@/lib/coordinator/scheduling/adapter-class';
 import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/scheduling/lease-shards';
+import { notePresence } from '@/lib/coordinator/volunteers/presence';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { json, withErrors } from '@/lib/http/api-response';
@@ -12,6 +13,7 @@ import { type LeaseResponse, leaseRequestSchema } from '@/lib/protocol/leases';
 export const POST = withErrors(async (request) => {
   const db = await getDb();
   const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
+  notePresence(volunteer.id);
   const body = await readJson(request, leaseRequestSchema, 16 * 1024);
   const leased = await leaseShards(db, {
     volunteerId: volunteer.id,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShardSpec } from '@/lib/kernels/kernel';
 import { getKernel } from '@/lib/kernels/registry';
-import type { AdapterSummary, ComputeWorkerApi, RunRequest, RunResult } from './compute-api';
+import type { AdapterSummary, ComputeWorkerApi, RunRequest, RunResult } from '@/workers/compute-api';
 import { measureDutyCycle } from './throttle';
 import {
   type ShardDoneEvent,

@@ -1,29 +1,18 @@
-import type { Lease } from '@/lib/protocol/leases';
+import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
+import { fetchMe, releaseLease, reportLeaseError } from '@/lib/api/volunteer-api';
 import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import { BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
-import type { AdapterSummary, ComputeWorkerApi } from './compute-api';
+import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
+import { BlobCache } from './blob-cache';
+import { IdentityKeeper } from './identity-keeper';
+import { usableLocalStorage } from './identity-storage';
+import { LeaseQueue, type WorkItem } from './lease-queue';
+import { ResultOutbox } from './result-outbox';
 import { DutyCycleThrottle } from './throttle';
-import {
-  type ApiContext,
-  fetchMe,
-  registerVolunteer,
-  releaseLease,
-  reportLeaseError,
-  requestLeases,
-  submitResults,
-  VolunteerApiError,
-} from './volunteer-api';
 import { backoffDelay } from './volunteer-backoff';
 import { browserRunConditions, type PauseReason, type RunConditions } from './volunteer-conditions';
 import { TypedEmitter } from './volunteer-emitter';
-import {
-  clearIdentity,
-  type IdentityStorage,
-  loadIdentity,
-  saveIdentity,
-  type VolunteerIdentity,
-} from './volunteer-identity';
+import type { IdentityStorage, VolunteerIdentity } from './volunteer-identity';
 import { type Throughput, ThroughputWindow } from './volunteer-throughput';
 import { shardWorkUnits } from './volunteer-work-units';
 
@@ -110,7 +99,10 @@ export interface VolunteerClientOptions {
   /** Coordinator origin; '' (default) means the page's own. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** Where the identity is kept; default `localStorage` when there is one. */
+  /**
+   * Where the identity is kept; default `localStorage` when the browser lets this document use it,
+   * else nowhere (memory only: credit accrues for this visit). See identity-storage.ts.
+   */
   storage?: IdentityStorage | null;
   /** The embedding site's name (widget), for attribution; also selects the stored identity. */
   site?: string;
@@ -134,19 +126,6 @@ export interface VolunteerClientOptions {
   blobCacheBytes?: number;
 }
 
-interface WorkItem {
-  lease: Lease;
-  /** Local monotonic time after which the coordinator will refuse the result. */
-  expiresAt: number;
-  inputs: Promise<Record<string, Uint8Array>>;
-}
-
-interface OutboxEntry {
-  leaseId: string;
-  bytes: Uint8Array;
-  expiresAt: number;
-}
-
 /** One start…stop span; everything it started is cancelled through `controller`. */
 interface Session {
   stopped: boolean;
@@ -164,8 +143,6 @@ class Abandoned extends Error {
   override readonly name = 'Abandoned';
 }
 
-/** Leave this much of a lease's life for submitting the result. */
-const DEADLINE_MARGIN_MS = 2_000;
 /** Transient failures are retried after 1 s, 2 s, 4 s … up to a minute. */
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 /** The longest the client lets one shard compute before the worker gives up on it. */
@@ -184,7 +161,7 @@ export class VolunteerClient {
   private readonly events = new TypedEmitter<VolunteerEvents>();
   private readonly options: VolunteerClientOptions;
   private readonly api: ApiContext;
-  private readonly storage: IdentityStorage | null;
+  private readonly identities: IdentityKeeper;
   private readonly blobs: BlobCache;
   private readonly throttle: DutyCycleThrottle;
   private readonly throughputWindow: ThroughputWindow;
@@ -193,19 +170,13 @@ export class VolunteerClient {
 
   private currentState: VolunteerState = 'idle';
   private currentPause: PauseReason | null = null;
-  private identity: VolunteerIdentity | null = null;
   private adapterSummary: AdapterSummary | null = null;
   private session: Session | null = null;
   private stopping: Promise<void> | null = null;
 
-  private queue: WorkItem[] = [];
-  private leaseRequest: Promise<void> | null = null;
-  private leaseBlockedUntil = 0;
-  private leaseFailures = 0;
-  private avgComputeMs: number | null = null;
+  private readonly leases: LeaseQueue;
 
-  private outbox: OutboxEntry[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly outbox: ResultOutbox;
 
   private readonly wakers = new Set<() => void>();
   private shardCount = 0;
@@ -214,13 +185,37 @@ export class VolunteerClient {
     this.options = options;
     const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
     this.api = { baseUrl: options.baseUrl ?? '', fetch: fetchFn };
-    this.storage =
-      options.storage !== undefined
-        ? options.storage
-        : typeof localStorage === 'undefined'
-          ? null
-          : localStorage;
+    this.identities = new IdentityKeeper(
+      this.api,
+      options.storage !== undefined ? options.storage : usableLocalStorage(),
+      options.site,
+    );
     this.blobs = new BlobCache({ fetch: fetchFn, maxBytes: options.blobCacheBytes });
+    this.leases = new LeaseQueue({
+      api: this.api,
+      blobs: this.blobs,
+      now: () => this.now(),
+      batch: options.batch ?? {},
+      kernels: options.kernels,
+      duty: () => this.throttle.dutyCycle,
+      adapter: () => this.adapterSummary,
+      paused: () => this.conditions.pauseReason() !== null,
+      backoff: (attempt) => backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF),
+      ensureIdentity: (session) => this.ensureIdentity(session as Session),
+      forgetIdentity: (identity) => this.forgetIdentity(identity),
+      sleepUntil: (deadline, session) => this.sleepUntil(deadline, session as Session),
+      noWork: (retryInMs) => this.events.emit('noWork', { retryInMs }),
+      error: (error) => this.reportError('lease', error),
+    });
+    this.outbox = new ResultOutbox({
+      api: this.api,
+      identity: () => this.identities.current(),
+      forgetIdentity: (identity) => this.forgetIdentity(identity),
+      now: () => this.now(),
+      backoff: (attempt) => backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF),
+      submitted: (answer) => this.events.emit('submitted', answer),
+      error: (error, context) => this.reportError('submit', error, context),
+    });
     this.throttle = new DutyCycleThrottle(options.duty ?? 1);
     this.throughputWindow = new ThroughputWindow(options.throughputWindowMs);
     this.now = options.now ?? (() => performance.now());
@@ -251,7 +246,12 @@ export class VolunteerClient {
 
   /** This browser's volunteer id, once known (stored or registered). */
   get volunteerId(): string | null {
-    return (this.identity ?? loadIdentity(this.storage, this.options.site))?.volunteerId ?? null;
+    return this.identities.current()?.volunteerId ?? null;
+  }
+
+  /** Keeps the identity in `storage` from now on (the widget, once the Storage Access API granted it). */
+  upgradeStorage(storage: IdentityStorage): void {
+    this.identities.upgradeStorage(storage);
   }
 
   /** Shards computed since this client was created. */
@@ -289,9 +289,7 @@ export class VolunteerClient {
       cleanups: [],
     };
     this.session = session;
-    this.queue = [];
-    this.leaseBlockedUntil = 0;
-    this.leaseFailures = 0;
+    this.leases.reset();
     this.setState('starting', null);
 
     let compute: ComputeWorkerApi;
@@ -300,7 +298,7 @@ export class VolunteerClient {
       if (session.stopped) return;
       // A stored token the coordinator no longer knows is found here, before any lease.
       await this.refreshCredit(session.controller.signal);
-      if (!this.identity) await this.ensureIdentity(session);
+      if (!this.identities.current()) await this.ensureIdentity(session);
       if (session.stopped) return;
       compute = await this.options.createCompute();
       session.compute = compute;
@@ -317,7 +315,7 @@ export class VolunteerClient {
       this.events.emit('adapter', this.adapterSummary);
     } catch (error) {
       if (session.stopped) return;
-      this.fail(session, error instanceof VolunteerApiError ? 'register' : 'init', error);
+      this.fail(session, error instanceof ApiRequestError ? 'register' : 'init', error);
       return;
     }
 
@@ -353,7 +351,7 @@ export class VolunteerClient {
     session.controller.abort(new DOMException('Stopped by the volunteer', 'AbortError'));
     for (const cleanup of session.cleanups.splice(0)) cleanup();
     // Prefetched shards that will not be computed go back now, not after their deadline.
-    for (const item of this.queue.splice(0)) this.handBack(item.lease.leaseId);
+    for (const lease of this.leases.drain()) this.handBack(lease.leaseId);
     this.setState('stopped', null);
     this.wake();
     const grace = this.options.stopGraceMs ?? 700;
@@ -366,7 +364,7 @@ export class VolunteerClient {
       clearTimeout(timer);
       session.abandon();
       if (session.compute) this.options.releaseCompute?.(session.compute);
-      await this.kickFlush();
+      await this.outbox.flush();
       await this.refreshCredit();
     };
     this.stopping = settle().finally(() => {
@@ -382,16 +380,16 @@ export class VolunteerClient {
    * it is forgotten, and the next `start()` registers anew).
    */
   async refreshCredit(signal?: AbortSignal): Promise<VolunteerMe | null> {
-    const identity = this.identity ?? loadIdentity(this.storage, this.options.site);
+    const identity = this.identities.current();
     if (!identity) return null;
     try {
       const me = await fetchMe(this.api, identity.token, signal);
-      this.identity = identity;
+      this.identities.adopt(identity);
       this.events.emit('credit', me);
       return me;
     } catch (error) {
       if (signal?.aborted) return null;
-      if (error instanceof VolunteerApiError && error.status === 401) {
+      if (error instanceof ApiRequestError && error.status === 401) {
         this.forgetIdentity(identity);
         return null;
       }
@@ -431,7 +429,7 @@ export class VolunteerClient {
       }
       if (!(await this.waitForThrottle(session))) return;
       if (this.conditions.pauseReason()) {
-        this.queue.unshift(item);
+        this.leases.putBack(item);
         continue;
       }
       await this.computeOne(session, compute, item, inputs);
@@ -455,9 +453,8 @@ export class VolunteerClient {
       const finishedAt = this.now();
       const ms = finishedAt - startedAt;
       this.throttle.recordCompute(ms, finishedAt);
-      this.avgComputeMs = this.avgComputeMs === null ? ms : 0.7 * this.avgComputeMs + 0.3 * ms;
-      this.outbox.push({ leaseId: lease.leaseId, bytes: result.result, expiresAt: item.expiresAt });
-      void this.kickFlush();
+      this.leases.recordCompute(ms);
+      this.outbox.add({ leaseId: lease.leaseId, bytes: result.result, expiresAt: item.expiresAt });
       const workUnits = shardWorkUnits(lease.kernel, lease.params);
       this.shardCount++;
       this.throughputWindow.record(finishedAt, workUnits);
@@ -498,7 +495,7 @@ export class VolunteerClient {
    * failure of this shard. Best effort (the lease expires anyway); never blocks the loop.
    */
   private handBack(leaseId: string, error?: unknown): void {
-    const identity = this.identity;
+    const identity = this.identities.current();
     if (!identity) return;
     const failure =
       error === undefined
@@ -532,255 +529,29 @@ export class VolunteerClient {
   /** The next leased shard, leasing more (and waiting for work) as needed; null when stopped. */
   private async nextWork(session: Session): Promise<WorkItem | null> {
     while (!session.stopped) {
-      const item = this.queue.shift();
-      if (item) {
-        if (this.queue.length <= Math.floor(this.batchSize() / 2)) void this.fetchLeases(session);
-        return item;
-      }
-      await this.fetchLeases(session);
+      const item = this.leases.take(session);
+      if (item) return item;
+      await this.leases.fetch(session);
       if (!(await this.waitWhilePaused(session))) return null;
     }
     return null;
   }
 
-  /** Lease size: about `targetMs` of work at the current pace and duty. */
-  private batchSize(): number {
-    const { initial = 2, max = 16, targetMs = 4000 } = this.options.batch ?? {};
-    if (this.avgComputeMs === null) return Math.max(1, Math.min(max, initial));
-    const cycleMs = Math.max(1, this.avgComputeMs / this.throttle.dutyCycle);
-    return Math.max(1, Math.min(max, Math.ceil(targetMs / cycleMs)));
-  }
-
-  /** One lease request at a time; waits out `retryAfterMs` or backoff first. */
-  private fetchLeases(session: Session): Promise<void> {
-    if (this.leaseRequest) return this.leaseRequest;
-    this.leaseRequest = this.leaseOnce(session).finally(() => {
-      this.leaseRequest = null;
-    });
-    return this.leaseRequest;
-  }
-
-  private async leaseOnce(session: Session): Promise<void> {
-    await this.sleepUntil(this.leaseBlockedUntil, session);
-    if (session.stopped || this.conditions.pauseReason()) return;
-    const identity = await this.ensureIdentity(session);
-    if (!identity || session.stopped) return;
-    const adapter = this.adapterSummary;
-    try {
-      const sentAt = this.now();
-      const response = await requestLeases(
-        this.api,
-        identity.token,
-        {
-          max: this.batchSize(),
-          webgpu: adapter?.mode === 'webgpu',
-          ...(this.options.kernels ? { kernels: this.options.kernels } : {}),
-          ...(adapter
-            ? {
-                adapter: {
-                  vendor: adapter.vendor.slice(0, 100),
-                  architecture: adapter.architecture.slice(0, 100),
-                  features: adapter.features.slice(0, 64).map((f) => f.slice(0, 100)),
-                  fallback: adapter.fallback,
-                },
-              }
-            : {}),
-        },
-        session.controller.signal,
-      );
-      this.leaseFailures = 0;
-      if (session.stopped) return; // too late: these leases simply expire on the coordinator
-      if (response.leases.length === 0) {
-        const retryInMs = response.retryAfterMs ?? 5000;
-        this.leaseBlockedUntil = this.now() + retryInMs;
-        this.events.emit('noWork', { retryInMs });
-        return;
-      }
-      const serverNow = response.serverNow ?? Date.now();
-      for (const lease of response.leases) {
-        const life = Date.parse(lease.deadline) - serverNow;
-        const inputs = this.fetchInputs(lease, session);
-        inputs.catch(() => {}); // awaited (and reported) when the shard's turn comes
-        this.queue.push({
-          lease,
-          expiresAt: sentAt + (Number.isNaN(life) ? 60_000 : life) - DEADLINE_MARGIN_MS,
-          inputs,
-        });
-      }
-    } catch (error) {
-      if (session.stopped) return;
-      if (error instanceof VolunteerApiError && error.status === 401) {
-        // Re-register on the next round; back off so a confused server cannot make us spin.
-        this.forgetIdentity(identity);
-        this.leaseBlockedUntil = this.now() + this.nextBackoff();
-        return;
-      }
-      this.reportError('lease', error);
-      const retryAfter = error instanceof VolunteerApiError ? (error.retryAfterMs ?? 0) : 0;
-      this.leaseBlockedUntil = this.now() + Math.max(retryAfter, this.nextBackoff());
-    }
-  }
-
-  /**
-   * A shard's inputs, verified. A transient failure is retried (twice, with backoff) before the shard
-   * is given up, since a given-up lease is never offered to this volunteer again.
-   */
-  private async fetchInputs(lease: Lease, session: Session): Promise<Record<string, Uint8Array>> {
-    const refs = lease.inputs.map((input) => ({ name: input.name, ref: this.blobRef(input) }));
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const entries = await Promise.all(
-          refs.map(
-            async ({ name, ref }) => [name, await this.blobs.get(ref, session.controller.signal)] as const,
-          ),
-        );
-        return Object.fromEntries(entries);
-      } catch (error) {
-        const transient =
-          error instanceof BlobFetchError &&
-          (error.status === undefined || error.status === 429 || error.status >= 500);
-        if (session.stopped || !transient || attempt >= 2) throw error;
-        await this.sleepUntil(
-          this.now() + backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF),
-          session,
-        );
-      }
-    }
-  }
-
-  /**
-   * Where to fetch an input: the lease's URL (resolved against the coordinator, so a relative one
-   * works), then the coordinator's own blob endpoint as a fallback, in case the lease names a host
-   * this page cannot reach (another origin without CORS, an unreachable mirror).
-   */
-  private blobRef(input: Lease['inputs'][number]): BlobRef {
-    const base = this.api.baseUrl || (typeof location === 'undefined' ? undefined : location.href);
-    const resolve = (url: string) => {
-      try {
-        return new URL(url, base).toString();
-      } catch {
-        return url;
-      }
-    };
-    const url = resolve(input.url);
-    const canonical = resolve(`${this.api.baseUrl}/api/v1/blobs/${encodeURIComponent(input.sha256)}`);
-    return {
-      sha256: input.sha256,
-      bytes: input.bytes,
-      url,
-      fallbackUrls: canonical === url ? [] : [canonical],
-    };
-  }
-
-  private nextBackoff(): number {
-    return backoffDelay(this.leaseFailures++, this.options.backoff ?? DEFAULT_BACKOFF);
-  }
-
   // ---- identity -------------------------------------------------------------------------------
 
   /** The stored identity, or a new registration (retried with backoff while the network is down). */
-  private async ensureIdentity(session: Session): Promise<VolunteerIdentity | null> {
-    if (this.identity) return this.identity;
-    const stored = loadIdentity(this.storage, this.options.site);
-    if (stored) {
-      this.identity = stored;
-      return stored;
-    }
-    for (let attempt = 0; !session.stopped; attempt++) {
-      try {
-        const identity = await registerVolunteer(this.api, this.options.site, session.controller.signal);
-        this.identity = identity;
-        saveIdentity(this.storage, identity, this.options.site);
-        return identity;
-      } catch (error) {
-        if (session.stopped) return null;
-        if (!(error instanceof VolunteerApiError) || !error.transient) throw error;
-        this.reportError('register', error);
-        const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-        await this.sleepUntil(this.now() + delay, session);
-      }
-    }
-    return null;
+  private ensureIdentity(session: Session): Promise<VolunteerIdentity | null> {
+    return this.identities.ensure({
+      signal: session.controller.signal,
+      stopped: () => session.stopped,
+      sleep: (ms) => this.sleepUntil(this.now() + ms, session),
+      backoff: (attempt) => backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF),
+      onRetry: (error) => this.reportError('register', error),
+    });
   }
 
   private forgetIdentity(identity: VolunteerIdentity): void {
-    if (this.identity?.token === identity.token) this.identity = null;
-    const stored = loadIdentity(this.storage, this.options.site);
-    if (stored?.token === identity.token) clearIdentity(this.storage, this.options.site);
-  }
-
-  // ---- submitting -----------------------------------------------------------------------------
-
-  /** Submits everything in the outbox; one batch request at a time, so results coalesce. */
-  private kickFlush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null;
-      });
-    }
-    return this.flushing;
-  }
-
-  private async flush(): Promise<void> {
-    let failures = 0;
-    while (this.outbox.length > 0) {
-      const now = this.now();
-      const expired = this.outbox.filter((entry) => entry.expiresAt + DEADLINE_MARGIN_MS < now);
-      for (const entry of expired) {
-        this.reportError('submit', new Error('The lease expired before its result could be submitted.'), {
-          leaseId: entry.leaseId,
-          code: 'lease_expired',
-        });
-      }
-      this.outbox = this.outbox.filter((entry) => !expired.includes(entry));
-      const batch = this.outbox.splice(0, 64);
-      if (batch.length === 0) return;
-      const identity = this.identity ?? loadIdentity(this.storage, this.options.site);
-      if (!identity) {
-        this.dropResults(batch, 'No volunteer identity to submit these results under.');
-        continue;
-      }
-      try {
-        const answers = await submitResults(this.api, identity.token, batch);
-        failures = 0;
-        for (const answer of answers) {
-          this.events.emit('submitted', answer);
-          if (answer.status === 'invalid') {
-            this.reportError(
-              'submit',
-              new Error('The coordinator found this result wrong; it earns no credit.'),
-              {
-                leaseId: answer.leaseId,
-                code: 'invalid_result',
-              },
-            );
-          }
-          if (answer.error) {
-            this.reportError('submit', new Error(answer.error.message), {
-              leaseId: answer.leaseId,
-              code: answer.error.code,
-            });
-          }
-        }
-      } catch (error) {
-        if (error instanceof VolunteerApiError && error.transient) {
-          this.outbox.unshift(...batch);
-          this.reportError('submit', error);
-          await new Promise((resolve) =>
-            setTimeout(resolve, backoffDelay(failures++, this.options.backoff ?? DEFAULT_BACKOFF)),
-          );
-          continue;
-        }
-        if (error instanceof VolunteerApiError && error.status === 401) this.forgetIdentity(identity);
-        this.dropResults(batch, (error as Error).message);
-      }
-    }
-  }
-
-  private dropResults(batch: OutboxEntry[], message: string): void {
-    for (const entry of batch) {
-      this.reportError('submit', new Error(message), { leaseId: entry.leaseId });
-    }
+    this.identities.forget(identity);
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
@@ -820,7 +591,7 @@ export class VolunteerClient {
       kind,
       message: err?.message ?? String(error),
       name: err?.name,
-      code: context.code ?? (error instanceof VolunteerApiError ? error.code : undefined),
+      code: context.code ?? (error instanceof ApiRequestError ? error.code : undefined),
       leaseId: context.leaseId,
       kernel: context.kernel,
       fatal,

@@ -11,7 +11,7 @@ import { acceptWidgetMessage, type IncomingMessage, widgetMessage } from './embe
  * cross-origin messages — is tested in e2e/widget.spec.ts; this pins the loader's rules and size.
  */
 
-const source = readFileSync(fileURLToPath(new URL('../public/widget.js', import.meta.url)), 'utf8');
+const source = readFileSync(fileURLToPath(new URL('../../public/widget.js', import.meta.url)), 'utf8');
 const HOST = 'https://cycles.example';
 const PAGE = 'https://blog.example';
 
@@ -126,7 +126,7 @@ function loadPage(scripts: FakeElement[], current: FakeElement | null) {
 
 describe('public/widget.js', () => {
   it('is at most 3 KB gzipped', () => {
-    const gzipped = gzipSync(readFileSync(fileURLToPath(new URL('../public/widget.js', import.meta.url))));
+    const gzipped = gzipSync(readFileSync(fileURLToPath(new URL('../../public/widget.js', import.meta.url))));
     expect(gzipped.length).toBeLessThanOrEqual(3072);
   });
 
@@ -147,7 +147,7 @@ describe('public/widget.js', () => {
     expect(frame!.referrerPolicy).toBe('no-referrer');
     expect(frame!.hasAttribute('sandbox')).toBe(false);
     expect(frame!.style.cssText).toContain('width:320px');
-    expect(frame!.style.cssText).toContain('height:240px');
+    expect(frame!.style.cssText).toContain('height:280px');
     expect(page.newGlobals).toEqual([]);
     expect(page.listenerCount()).toBe(1);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
+import type { VolunteerEvents } from '../volunteer/volunteer-client';
+import { TypedEmitter } from '../volunteer/volunteer-emitter';
 import type { WidgetMessage } from './embed-messages';
 import { reportToHost } from './embed-reporter';
-import type { VolunteerEvents } from './volunteer-client';
-import { TypedEmitter } from './volunteer-emitter';
 
 /** A stand-in for VolunteerClient's event surface, and a hand-driven clock with its timers. */
 function setup() {

@@ -1,7 +1,7 @@
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
+import type { VolunteerEvents } from '../volunteer/volunteer-client';
+import type { Throughput } from '../volunteer/volunteer-throughput';
 import { type WidgetCredit, type WidgetMessage, type WidgetProgress, widgetMessage } from './embed-messages';
-import type { VolunteerEvents } from './volunteer-client';
-import type { Throughput } from './volunteer-throughput';
 
 /** What the reporter reads from a `VolunteerClient` (tests pass a stub). */
 export interface ReportedClient {

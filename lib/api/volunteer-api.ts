@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   type LeaseRequest,
   type LeaseResponse,
@@ -6,82 +5,21 @@ import {
   leaseResponseSchema,
 } from '@/lib/protocol/leases';
 import { type BatchResultItem, batchResultResponseSchema } from '@/lib/protocol/results';
+import { type VolunteerHistory, volunteerHistorySchema } from '@/lib/protocol/volunteer-history';
+import type { RegisterVolunteerResponse as VolunteerIdentity } from '@/lib/protocol/volunteers';
 import {
   registerVolunteerResponseSchema,
   type VolunteerMe,
   volunteerMeResponseSchema,
 } from '@/lib/protocol/volunteers';
-import type { VolunteerIdentity } from './volunteer-identity';
+import { type ApiContext, apiCall as call } from './api-call';
 
-/**
+/*
  * The volunteer protocol's HTTP calls (docs/api.md "Volunteer protocol"), each answer parsed with
- * the same zod schemas the server uses. Failures become `VolunteerApiError` so the client can tell
- * "retry later" (network, 5xx, 429) from "re-register" (401) from "drop it" (other 4xx).
+ * the same zod schemas the server uses (through `apiCall`).
  */
-export class VolunteerApiError extends Error {
-  override readonly name = 'VolunteerApiError';
-  constructor(
-    message: string,
-    /** HTTP status; 0 when the request never got an answer (offline, DNS, reset). */
-    readonly status: number,
-    /** The API's error code (`unauthorized`, `lease_expired`, …) when it sent one. */
-    readonly code?: string,
-    /** From a `Retry-After` header, when present. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 
-  /** Worth retrying with backoff: the request may succeed later unchanged. */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
-  }
-}
-
-export interface ApiContext {
-  /** Origin (and optional path prefix) of the coordinator; '' for same-origin. */
-  baseUrl: string;
-  fetch: typeof fetch;
-}
-
-async function call<T>(
-  context: ApiContext,
-  path: string,
-  init: RequestInit,
-  schema: z.ZodType<T>,
-): Promise<{ body: T; response: Response }> {
-  let response: Response;
-  try {
-    response = await context.fetch(`${context.baseUrl}${path}`, init);
-  } catch (error) {
-    if (init.signal?.aborted) throw init.signal.reason ?? error;
-    throw new VolunteerApiError(`${path}: no answer (${(error as Error).message})`, 0);
-  }
-  const text = await response.text().catch(() => '');
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw new VolunteerApiError(
-      `${path}: ${error?.message ?? `HTTP ${response.status}`}`,
-      response.status,
-      error?.code,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-    );
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new VolunteerApiError(`${path}: unexpected answer (${parsed.error.issues[0]?.message})`, 502);
-  }
-  return { body: parsed.data, response };
-}
-
-function bearer(token: string): Record<string, string> {
+export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
@@ -200,4 +138,19 @@ export async function reportLeaseError(
     },
     leaseReleaseResponseSchema,
   );
+}
+
+/** `GET /api/v1/volunteers/me/history`: verified credit per day. */
+export async function fetchHistory(
+  context: ApiContext,
+  token: string,
+  signal?: AbortSignal,
+): Promise<VolunteerHistory> {
+  const { body } = await call(
+    context,
+    '/api/v1/volunteers/me/history',
+    { headers: bearer(token), cache: 'no-store', signal },
+    volunteerHistorySchema,
+  );
+  return body;
 }
