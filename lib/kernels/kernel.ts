@@ -3,8 +3,8 @@ import type { AdapterProfile, GpuDispatch } from './gpu';
 
 /**
  * The kernel descriptor: the unit of extension. A kernel is one folder `lib/kernels/<name>/` plus its
- * WGSL in `shaders/`; the coordinator, the worker and the tests only ever talk to this interface,
- * through the registry.
+ * WGSL in `shaders/` (or, for `runtime: 'onnx'`, a model the worker runs in onnxruntime-web); the
+ * coordinator, the worker and the tests only ever talk to this interface, through the registry.
  *
  * Everything here is pure (no I/O): the server, the browser worker and tests all import it.
  */
@@ -79,8 +79,19 @@ export class KernelInputError extends Error {
   }
 }
 
+/**
+ * What runs a kernel's shards in the browser worker.
+ * - `wgsl` (the default): the kernel's own shader, through `dispatch` on the worker's GPU runtime,
+ *   or its CPU `reference` without WebGPU.
+ * - `onnx`: the shard's `model` input in onnxruntime-web (WebGPU execution provider, else
+ *   WebAssembly); such kernels have no `wgsl` or `dispatch`.
+ */
+export type KernelRuntime = 'wgsl' | 'onnx';
+
 export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   readonly name: string;
+  /** Absent means `wgsl`. */
+  readonly runtime?: KernelRuntime;
   /** One line for humans (API docs, the job form). */
   readonly description: string;
   /** Job params as the submitter sends them. */
@@ -93,6 +104,13 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
   readonly shardInputNames: readonly string[];
   /** Inputs from `inputNames` a job may leave out (e.g. `wgsl`'s `input`); the rest are required. */
   readonly optionalInputNames?: readonly string[];
+  /** Inputs from `shardInputNames` a shard may not carry (e.g. `onnx`'s `x2` for a one-input model). */
+  readonly optionalShardInputNames?: readonly string[];
+  /**
+   * Shard inputs worth keeping across visits (e.g. `onnx`'s `model`, the same blob in every shard of
+   * a job): the volunteer stores them by SHA-256 in persistent browser storage, not only in memory.
+   */
+  readonly persistentInputNames?: readonly string[];
   /** False when a worker without WebGPU can run it through `reference` (the CPU fallback). */
   readonly requiresWebGPU: boolean;
   /**
@@ -101,6 +119,11 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
    * client input.
    */
   split(job: JobSpec<JobParams>): ShardSpec<ShardParams>[];
+  /**
+   * Optional asynchronous validation run at submission before `split` (e.g. loading a model in a
+   * runtime). Throws `KernelInputError` naming the field to fix.
+   */
+  validateJob?(job: JobSpec<JobParams>): Promise<void>;
   resultSize(params: ShardParams): ResultSize;
   /** The CPU implementation: the worker's fallback and the tests' ground truth. */
   reference(shard: ShardSpec<ShardParams>): Uint8Array;
@@ -115,15 +138,18 @@ export interface Kernel<JobParams = unknown, ShardParams = unknown> {
    * (homogeneous redundancy). Absent means false.
    */
   homogeneous?(params: ShardParams): boolean;
-  /** The WGSL shader text, imported from `shaders/` (the main variant when there are several). */
-  readonly wgsl: string;
+  /**
+   * The WGSL shader text, imported from `shaders/` (the main variant when there are several).
+   * Present exactly for `runtime: 'wgsl'` kernels.
+   */
+  readonly wgsl?: string;
   /**
    * How one shard runs on the GPU: buffers, workgroup counts, read-back (pure data, no GPU calls).
    * May pick a shader variant from the adapter; the worker runs whatever it returns. Called only
    * with params that passed `shardParamsSchema`; throws `RangeError` when the inputs do not fit
-   * the params (a bad lease, not a bad job).
+   * the params (a bad lease, not a bad job). Present exactly for `runtime: 'wgsl'` kernels.
    */
-  dispatch(shard: ShardSpec<ShardParams>, adapter: AdapterProfile): GpuDispatch;
+  dispatch?(shard: ShardSpec<ShardParams>, adapter: AdapterProfile): GpuDispatch;
 }
 
 /** Type-erased kernel, as the registry hands it out. */

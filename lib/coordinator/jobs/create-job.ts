@@ -69,6 +69,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
 
   let specs: ShardSpec<unknown>[];
   try {
+    await kernel.validateJob?.({ params: parsed.data, inputs: input.inputs });
     specs = kernel.split({ params: parsed.data, inputs: input.inputs });
   } catch (error) {
     if (error instanceof KernelInputError) {

@@ -126,7 +126,7 @@ describe('hashsearch dispatch', () => {
   const params = { prefix: 'abcd', difficulty: 8, nonceStart: '4294967000', nonceCount: 2 ** 20 };
 
   it('sizes the hits buffer from hashsearchMaxHits, the cap the server enforces', () => {
-    const dispatch = hashsearch.dispatch({ params, inputs: {} }, adapter);
+    const dispatch = hashsearch.dispatch!({ params, inputs: {} }, adapter);
     const maxHits = hashsearchMaxHits(params.nonceCount, params.difficulty);
     expect(dispatch.buffers[1]).toEqual({ usage: 'readwrite', size: 8 + 8 * maxHits });
     expect(dispatch.readback).toEqual({ buffer: 1, bytes: hashsearchHitsBytes(maxHits) });
@@ -195,7 +195,7 @@ describe('finishHashsearch', () => {
       view.getBigUint64(8 * i, true),
     ).reverse();
     expect(hits.some((nonce) => nonce >= 2n ** 32n) && hits.some((nonce) => nonce < 2n ** 32n)).toBe(true);
-    const dispatch = hashsearch.dispatch(shard, adapter);
+    const dispatch = hashsearch.dispatch!(shard, adapter);
     const maxHits = hashsearchMaxHits(600, 5);
     expect(dispatch.finish(readback(hits.length, hits, maxHits))).toEqual(expected);
   });
