@@ -1,7 +1,14 @@
+import { getKernel } from '@/lib/kernels/registry';
 import type { Lease } from '@/lib/protocol/leases';
 import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
-import { BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
+import {
+  BlobCache,
+  BlobFetchError,
+  type BlobRef,
+  cacheStorageBlobStore,
+  type PersistentBlobStore,
+} from './blob-cache';
 import type { AdapterSummary, ComputeWorkerApi } from './compute-api';
 import { DutyCycleThrottle } from './throttle';
 import {
@@ -132,6 +139,11 @@ export interface VolunteerClientOptions {
   /** How long `stop()` lets a shard already on the GPU finish so its result is not lost (ms). */
   stopGraceMs?: number;
   blobCacheBytes?: number;
+  /**
+   * Where inputs a kernel marks persistent (an `onnx` model) are kept across visits: default Cache
+   * Storage where the browser has it; null for memory only (tests).
+   */
+  persistentBlobs?: PersistentBlobStore | null;
 }
 
 interface WorkItem {
@@ -220,7 +232,14 @@ export class VolunteerClient {
         : typeof localStorage === 'undefined'
           ? null
           : localStorage;
-    this.blobs = new BlobCache({ fetch: fetchFn, maxBytes: options.blobCacheBytes });
+    this.blobs = new BlobCache({
+      fetch: fetchFn,
+      maxBytes: options.blobCacheBytes,
+      persistent:
+        options.persistentBlobs !== undefined
+          ? (options.persistentBlobs ?? undefined)
+          : cacheStorageBlobStore(),
+    });
     this.throttle = new DutyCycleThrottle(options.duty ?? 1);
     this.throughputWindow = new ThroughputWindow(options.throughputWindowMs);
     this.now = options.now ?? (() => performance.now());
@@ -626,7 +645,11 @@ export class VolunteerClient {
    * is given up, since a given-up lease is never offered to this volunteer again.
    */
   private async fetchInputs(lease: Lease, session: Session): Promise<Record<string, Uint8Array>> {
-    const refs = lease.inputs.map((input) => ({ name: input.name, ref: this.blobRef(input) }));
+    const persistent = getKernel(lease.kernel)?.persistentInputNames ?? [];
+    const refs = lease.inputs.map((input) => ({
+      name: input.name,
+      ref: { ...this.blobRef(input), persist: persistent.includes(input.name) },
+    }));
     for (let attempt = 0; ; attempt++) {
       try {
         const entries = await Promise.all(
