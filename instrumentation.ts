@@ -6,6 +6,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { getDbHandle } = await import('./lib/db/client');
   await getDbHandle();
-  const { startEpochScheduler } = await import('./lib/coordinator/epoch-scheduler');
+  const { startEpochScheduler } = await import('./lib/coordinator/rewards/epoch-scheduler');
   startEpochScheduler();
 }

@@ -103,6 +103,11 @@ export interface KernelForm {
    * the ABI's documented example (null for kernels whose params hold no code).
    */
   exampleCode: string | null;
+  /**
+   * A ready-made job the kernel offers (its `example`, e.g. onnx's example classifier): the form
+   * shows a button that builds it in the browser from the kernel module. Null when there is none.
+   */
+  example: { label: string; description: string } | null;
 }
 
 /**
@@ -144,7 +149,14 @@ export function describeKernelForm(kernel: AnyKernel): KernelForm {
     paramsSchema,
     demoInputShapes: declared ?? DEMO_INPUT_SHAPES[kernel.name] ?? null,
     exampleCode: hasCode && typeof kernel.wgsl === 'string' ? kernel.wgsl : null,
+    example: describeExample(kernel),
   };
+}
+
+function describeExample(kernel: AnyKernel): KernelForm['example'] {
+  const example = (kernel as { example?: { label?: unknown; description?: unknown } }).example;
+  if (typeof example?.label !== 'string' || typeof example.description !== 'string') return null;
+  return { label: example.label, description: example.description };
 }
 
 function typeOf(node: JsonSchemaNode): string | undefined {

@@ -1,12 +1,12 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { parseNpy } from '@/lib/kernels/npy';
+import { parseNpyArray } from '@/lib/kernels/npy';
 import type { JobSummary } from '@/lib/protocol/jobs';
 import { buttonPrimary } from './field-styles';
 import { formatBytes, formatValue } from './format';
 import { matrixStats } from './matrix-stats';
-import { jsonPreview, type Preview, previewKind } from './read-result';
+import { headRows, jsonPreview, type Preview, previewKind } from './read-result';
 
 type JobResult = NonNullable<JobSummary['result']>;
 
@@ -39,8 +39,15 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
       const response = await fetch(result.url, { signal: controller.signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       if (kind === 'npy') {
-        const matrix = parseNpy(new Uint8Array(await response.arrayBuffer()), result.filename);
-        setPreview({ kind: 'matrix', stats: matrixStats(matrix.data, matrix.shape[0], matrix.shape[1]) });
+        // Any rank: rows are the first axis, the rest flattened (an onnx output of shape (n, c, h, w)).
+        const array = parseNpyArray(new Uint8Array(await response.arrayBuffer()), result.filename);
+        const rows = array.shape[0] ?? 1;
+        const cols = array.shape.slice(1).reduce((product, dim) => product * dim, 1);
+        setPreview({
+          kind: 'matrix',
+          stats: matrixStats(array.data, rows, cols),
+          head: headRows(array.data, rows, cols),
+        });
       } else {
         setPreview(jsonPreview(await response.json()));
       }
@@ -108,6 +115,40 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
                 </div>
               ))}
             </dl>
+            {preview.head.rows.length > 0 ? (
+              <table
+                data-testid="result-rows"
+                className="mt-4 w-full text-left font-mono text-xs tabular-nums"
+              >
+                <caption className="mb-1 text-left font-sans text-sm">
+                  First {preview.head.rows.length} rows
+                  {preview.head.probabilities ? ' (class probabilities; argmax is the predicted class)' : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="pr-3">
+                      row
+                    </th>
+                    <th scope="col" className="pr-3">
+                      values
+                      {preview.stats.cols > preview.head.shownCols
+                        ? ` (first ${preview.head.shownCols})`
+                        : ''}
+                    </th>
+                    <th scope="col">argmax</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.head.rows.map((row) => (
+                    <tr key={row.index}>
+                      <td className="pr-3">{row.index}</td>
+                      <td className="pr-3">{row.values.map((v) => formatValue(v)).join('  ')}</td>
+                      <td data-testid="result-argmax">{row.argmax}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
           </div>
         ) : null}
         {preview.kind === 'nonces' ? (

@@ -101,3 +101,33 @@ export function exampleInputNpy(rows: number, options: ExampleModelOptions = {})
   const features = options.features ?? DEFAULTS.features;
   return writeNpyArray([rows, features], exampleRows(rows, options));
 }
+
+/**
+ * A ready-made job for the form's "Use the example" button (read structurally by
+ * lib/protocol/kernel-forms.ts, built in the browser on demand).
+ */
+export interface KernelExample {
+  label: string;
+  description: string;
+  build(): {
+    params: Record<string, unknown>;
+    inputs: Record<string, { bytes: Uint8Array; summary: string }>;
+  };
+}
+
+export const onnxExample: KernelExample = {
+  label: 'Use the example classifier',
+  description:
+    'A 10-class MLP classifier (64 features, 86 k weights, built by the project with fixed weights) and 4,096 rows near its class prototypes: row i should be classified as class i mod 10.',
+  build() {
+    const model = buildExampleModel();
+    const x = exampleInputNpy(4096);
+    return {
+      params: {},
+      inputs: {
+        model: { bytes: model, summary: `example classifier .onnx (64 → 256 → 256 → 10, softmax)` },
+        x: { bytes: x, summary: '4096×64 float32 .npy, rows near the 10 class prototypes' },
+      },
+    };
+  },
+};

@@ -15,7 +15,12 @@ function shardOf(rows: number, rowsPerShard = rows): ShardSpec<OnnxShardParams> 
 }
 
 async function nodeRows(shard: ShardSpec<OnnxShardParams>): Promise<Float32Array> {
-  return runOnnxNode(model, [{ name: 'x', dims: [64], data: f32FromLe(shard.inputs.x!) }], 'probs', shard.params.rows);
+  return runOnnxNode(
+    model,
+    [{ name: 'x', dims: [64], data: f32FromLe(shard.inputs.x!) }],
+    'probs',
+    shard.params.rows,
+  );
 }
 
 /** The WebAssembly path: onnxruntime-web itself (its Node build runs the same WebAssembly kernels). */
@@ -84,8 +89,18 @@ describe('onnx sampled verification', () => {
     const rows = await nodeRows(shard);
     for (const [row, change] of [
       [7, (v: Float32Array) => v.set([1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 70)], // a plausible-looking one-hot
-      [0, (v: Float32Array) => { v[3] = v[3]! + 0.01; }], // a small nudge, still 10× the tolerance
-      [19, (v: Float32Array) => { v[195] = Number.NaN; }],
+      [
+        0,
+        (v: Float32Array) => {
+          v[3] = v[3]! + 0.01;
+        },
+      ], // a small nudge, still 10× the tolerance
+      [
+        19,
+        (v: Float32Array) => {
+          v[195] = Number.NaN;
+        },
+      ],
     ] as const) {
       const forged = rows.slice();
       change(forged);
@@ -102,7 +117,8 @@ describe('onnx sampled verification', () => {
     const rows = await nodeRows(shard);
     const forged = rows.slice();
     for (let row = 0; row < 2048; row += 20) forged.fill(0.1, row * 10, row * 10 + 10); // 103 rows = 5 %
-    for (let i = 0; i < 20; i++) expect((await onnx.verify.check(shard, f32ToLe(forged))).status).toBe('invalid');
+    for (let i = 0; i < 20; i++)
+      expect((await onnx.verify.check(shard, f32ToLe(forged))).status).toBe('invalid');
     expect(await onnx.verify.check(shard, f32ToLe(rows))).toEqual({ status: 'valid' });
   });
 });

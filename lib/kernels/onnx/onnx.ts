@@ -2,6 +2,7 @@ import { f32FromLe } from '../f32-le';
 import { type CheckVerdict, type Kernel, KernelInputError, type ShardSpec } from '../kernel';
 import { writeNpyArray } from '../npy';
 import { opsToWorkUnits } from '../work-units';
+import { type KernelExample, onnxExample } from './example-model';
 import { allRowsAgree, compareRow } from './onnx-compare';
 import { OnnxServerUnavailableError, runOnnxNode } from './onnx-node-runner';
 import {
@@ -91,7 +92,7 @@ async function checkOnnxResult(shard: ShardSpec<OnnxShardParams>, result: Uint8A
  * rows as f32, job output `.npy`. Runs in onnxruntime-web (WebGPU, else WebAssembly) in the
  * volunteer's worker; verified by re-running a random sample of rows on the server.
  */
-export const onnx: Kernel<OnnxJobParams, OnnxShardParams> = {
+export const onnx: Kernel<OnnxJobParams, OnnxShardParams> & { example: KernelExample } = {
   name: 'onnx',
   description:
     'Batch inference of an ONNX model (onnxruntime-web, WebGPU or WebAssembly): model (.onnx) and x (.npy, batch first), output rows as .npy',
@@ -104,6 +105,7 @@ export const onnx: Kernel<OnnxJobParams, OnnxShardParams> = {
   optionalShardInputNames: ONNX_INPUT_FILES.slice(1),
   persistentInputNames: ['model'],
   requiresWebGPU: false,
+  example: onnxExample,
 
   split: (job) => splitOnnxJob(job),
 
