@@ -1,0 +1,217 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { f32FromLe, f32ToLe } from '../lib/kernels/f32-le';
+import { buildExampleModel, exampleInputNpy } from '../lib/kernels/onnx/example-model';
+import { onnx } from '../lib/kernels/onnx/onnx';
+import { runOnnxNode } from '../lib/kernels/onnx/onnx-node-runner';
+import { onnxSampleSize } from '../lib/kernels/onnx/onnx-sampling';
+import { chromiumArgs } from '../playwright.config';
+
+/**
+ * `npm run bench:inference`: the `onnx` kernel's throughput through the platform's compute worker
+ * (a Comlink call with the shard's inputs, session cache, onnxruntime-web, result transferred
+ * back) against onnxruntime-web called directly on the same page with the same model, backend and
+ * batch; cold and warm start; and the server's sampled verification against a full re-run.
+ *
+ * Against a running server (`--url http://127.0.0.1:3000`) or a production server it starts itself.
+ * Options: --rows 2048 --runs 5 --features 128 --hidden 512 --backends webgpu,wasm --json.
+ */
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const rows = Number(flag('rows') ?? 2048);
+const runs = Number(flag('runs') ?? 5);
+const modelOptions = {
+  features: Number(flag('features') ?? 128),
+  hidden: Number(flag('hidden') ?? 512),
+  classes: 10,
+};
+const backends = (flag('backends') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const given = flag('url');
+  if (given) return { url: given, stop() {} };
+  const port = 3500 + Math.floor(Math.random() * 400);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-bench-inference-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.resolve('node_modules/tsx/dist/cli.mjs'),
+      'scripts/dev.ts',
+      '--start',
+      '--no-chain',
+      '--port',
+      String(port),
+    ],
+    { env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+  );
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 1200; i++) {
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, stop };
+    } catch {
+      // still starting (or building)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  stop();
+  throw new Error('the server did not start');
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+interface BackendFigures {
+  backend: string;
+  workerColdMs: number;
+  workerWarmMs: number[];
+  directCreateMs: number;
+  directFirstMs: number;
+  directWarmMs: number[];
+  shaderKey: string;
+}
+
+async function benchBackend(
+  page: Page,
+  backend: 'webgpu' | 'wasm',
+  shard: ReturnType<typeof onnx.split>[number],
+) {
+  const modelB64 = Buffer.from(shard.inputs.model!).toString('base64');
+  const xB64 = Buffer.from(shard.inputs.x!).toString('base64');
+  return page.evaluate(
+    async ({ backend, modelB64, xB64, params, runs }) => {
+      const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const lab = window.__sparecyclesLab!;
+      const model = decode(modelB64);
+      const x = decode(xB64);
+      const api = lab.worker(`bench-${backend}`);
+      await api.init({ forceCpu: backend === 'wasm' });
+      const request = () => ({ kernel: 'onnx', params, inputs: { model: model.slice(), x: x.slice() } });
+      let started = performance.now();
+      const cold = await api.run(request(), { timeoutMs: 300_000 });
+      const workerColdMs = performance.now() - started;
+      const workerWarmMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const req = request();
+        started = performance.now();
+        await api.run(req, { timeoutMs: 300_000 });
+        workerWarmMs.push(performance.now() - started);
+      }
+      lab.terminate(`bench-${backend}`);
+      const feed = params.feeds[0]!;
+      const direct = await lab.onnxDirect({
+        model,
+        feeds: [{ name: feed.name, dims: feed.dims, data: new Float32Array(x.slice().buffer) }],
+        rows: params.rows,
+        output: params.output.name,
+        backend,
+        runs,
+      });
+      return {
+        backend,
+        workerColdMs,
+        workerWarmMs,
+        directCreateMs: direct.createMs,
+        directFirstMs: direct.firstMs,
+        directWarmMs: direct.runMs,
+        shaderKey: cold.shaderKey ?? '',
+      } satisfies BackendFigures;
+    },
+    { backend, modelB64, xB64, params: shard.params, runs },
+  );
+}
+
+async function benchVerification(shard: ReturnType<typeof onnx.split>[number]) {
+  const feed = shard.params.feeds[0]!;
+  const data = f32FromLe(shard.inputs.x!);
+  const full = async () =>
+    runOnnxNode(
+      shard.inputs.model!,
+      [{ name: feed.name, dims: feed.dims, data }],
+      'probs',
+      shard.params.rows,
+    );
+  const honest = f32ToLe(await full()); // also warms the session
+  const fullMs: number[] = [];
+  const checkMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let started = performance.now();
+    await full();
+    fullMs.push(performance.now() - started);
+    started = performance.now();
+    const verdict = await onnx.verify.check(shard, honest);
+    checkMs.push(performance.now() - started);
+    if (verdict.status !== 'valid')
+      throw new Error(`honest rows failed the check: ${JSON.stringify(verdict)}`);
+  }
+  return { fullMs: median(fullMs), checkMs: median(checkMs), sample: onnxSampleSize(shard.params.rows) };
+}
+
+async function main() {
+  const model = buildExampleModel(modelOptions);
+  const shard = onnx.split({
+    params: { rowsPerShard: rows },
+    inputs: { model, x: exampleInputNpy(rows, modelOptions) },
+  })[0]!;
+  const gflopPerShard = (shard.params.flopsPerRow * rows) / 1e9;
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/lab?hooks=1`);
+    await page.waitForFunction(() => window.__sparecyclesLab !== undefined);
+    const figures: BackendFigures[] = [];
+    for (const backend of backends) figures.push(await benchBackend(page, backend, shard));
+    const verification = await benchVerification(shard);
+    if (args.includes('--json')) {
+      console.log(
+        JSON.stringify(
+          { rows, runs, modelOptions, modelBytes: model.length, figures, verification },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    console.log(
+      `\nmodel: example classifier ${modelOptions.features}→${modelOptions.hidden}→${modelOptions.hidden}→${modelOptions.classes} (${(model.length / 2 ** 20).toFixed(2)} MiB), shard ${rows} rows (${gflopPerShard.toFixed(2)} GFLOP), median of ${runs} warm runs\n`,
+    );
+    console.log(
+      '| backend | worker rows/s | direct rows/s | worker / direct | worker cold (ms) | direct cold: create + first run (ms) | worker warm (ms) |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const f of figures) {
+      const worker = rows / (median(f.workerWarmMs) / 1000);
+      const direct = rows / (median(f.directWarmMs) / 1000);
+      console.log(
+        `| ${f.shaderKey} | ${worker.toFixed(0)} | ${direct.toFixed(0)} | ${(worker / direct).toFixed(2)} | ${f.workerColdMs.toFixed(0)} | ${(f.directCreateMs + f.directFirstMs).toFixed(0)} | ${median(f.workerWarmMs).toFixed(0)} |`,
+      );
+    }
+    const { fullMs, checkMs, sample } = verification;
+    console.log(
+      `\nverification (onnxruntime-node, 1 thread): check of a ${rows}-row shard ${checkMs.toFixed(1)} ms (sample ${sample} rows = ${((100 * sample) / rows).toFixed(1)} %) vs full re-run ${fullMs.toFixed(1)} ms → verification / useful compute = ${(checkMs / fullMs).toFixed(3)}`,
+    );
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
