@@ -33,7 +33,14 @@ let ortModule: Promise<Ort> | null = null;
  */
 export function loadOnnxRuntimeWeb(wasmPaths = ORT_WASM_PATH): Promise<Ort> {
   ortModule ??= import('onnxruntime-web').then((ort) => {
-    ort.env.wasm.wasmPaths = wasmPaths;
+    // Only the binary: a prefix string would make ort import its JavaScript glue from there too,
+    // where the bundle already embeds it.
+    // (Outside a browser — unit tests in Node — ort finds its files in the package itself.)
+    if (globalThis.location) {
+      ort.env.wasm.wasmPaths = {
+        wasm: new URL(`${wasmPaths}ort-wasm-simd-threaded.jsep.wasm`, globalThis.location.href).href,
+      };
+    }
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     ort.env.logLevel = 'error';
