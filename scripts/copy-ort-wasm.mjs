@@ -15,7 +15,12 @@ mkdirSync(target, { recursive: true });
 for (const file of ['ort-wasm-simd-threaded.jsep.wasm']) {
   const from = path.join(dist, file);
   const to = path.join(target, file);
-  if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) continue;
+  if (
+    existsSync(to) &&
+    statSync(to).size === statSync(from).size &&
+    statSync(to).mtimeMs >= statSync(from).mtimeMs
+  )
+    continue;
   copyFileSync(from, to);
   console.log(`copied ${file} to public/ort/`);
 }

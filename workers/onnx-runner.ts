@@ -97,7 +97,7 @@ export class OnnxRunner {
       throw new KernelError(`onnx (${backend}): ${(error as Error).message}`);
     }
     const tensor = results[output.name];
-    if (!tensor || tensor.type !== 'float32')
+    if (tensor?.type !== 'float32')
       throw new KernelError(`onnx: the model produced no float32 output "${output.name}"`);
     const values = (await tensor.getData()) as Float32Array;
     const result = new Uint8Array(

@@ -51,7 +51,13 @@ describe('headRows', () => {
     const logits = headRows(new Float32Array([-1, 3, 2, 0]), 2, 2);
     expect(logits.probabilities).toBe(false);
     expect(logits.rows.map((r) => r.argmax)).toEqual([1, 0]);
-    const wide = headRows(new Float32Array(40).map((_, i) => i % 20), 2, 20, 8, 10);
+    const wide = headRows(
+      new Float32Array(40).map((_, i) => i % 20),
+      2,
+      20,
+      8,
+      10,
+    );
     expect(wide.shownCols).toBe(10);
     expect(wide.rows[0]!.values).toHaveLength(10);
     expect(wide.rows[0]!.argmax).toBe(19);

@@ -91,7 +91,7 @@ export async function runOnnxNode(
   for (const feed of feeds) inputs[feed.name] = new ort.Tensor('float32', feed.data, [rows, ...feed.dims]);
   const results = await session.run(inputs, [output]);
   const tensor = results[output];
-  if (!tensor || tensor.type !== 'float32')
+  if (tensor?.type !== 'float32')
     throw new OnnxServerUnavailableError(`the model produced no float32 output "${output}"`);
   return tensor.data as Float32Array;
 }
