@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { f32FromLe, f32ToLe } from '../f32-le';
 import type { ShardSpec } from '../kernel';
@@ -81,6 +83,24 @@ describe('onnx sampled verification', () => {
     expect(await onnx.verify.check(shard, f32ToLe(node))).toEqual({ status: 'valid' });
     expect(await onnx.verify.check(shard, f32ToLe(wasm))).toEqual({ status: 'valid' });
     expect(onnx.verify.compare(shard, f32ToLe(node), f32ToLe(wasm))).toBe(true);
+  });
+
+  it('accepts honest rows recorded from Chromium: WebGPU on SwiftShader and WebAssembly (e2e/gpu-onnx.spec.ts)', async () => {
+    // The last shard of 300 example rows in shards of 163, as the e2e spec cuts it.
+    const shard = onnx
+      .split({ params: { rowsPerShard: 163 }, inputs: { model, x: exampleInputNpy(300) } })
+      .at(-1)!;
+    expect(shard.params).toMatchObject({ row0: 163, rows: 137 });
+    const node = await nodeRows(shard);
+    for (const file of ['webgpu-swiftshader-rows-163-300.bin', 'wasm-chromium-rows-163-300.bin']) {
+      const recorded = new Uint8Array(readFileSync(path.join(import.meta.dirname, 'fixtures', file)));
+      expect(await onnx.verify.check(shard, recorded), file).toEqual({ status: 'valid' });
+      expect(maxScaledError(f32FromLe(recorded), node, 10), file).toBeLessThan(ONNX_DEFAULT_RTOL / 100);
+      // …and the same rows with 10 of 137 changed (7 %) are caught (miss probability < 0.1 %).
+      const forged = f32FromLe(recorded);
+      for (let row = 0; row < 137; row += 14) forged.set([0, 0, 0, 0, 0, 0, 0, 0, 0, 1], row * 10);
+      expect((await onnx.verify.check(shard, f32ToLe(forged))).status, file).toBe('invalid');
+    }
   });
 
   it('rejects a result with one wrong row in the sample', async () => {
