@@ -1,7 +1,6 @@
 import type { ShardSpec } from '@/lib/kernels/kernel';
 import type { OnnxShardParams } from '@/lib/kernels/onnx/onnx-params';
 import { rowElements } from '@/lib/kernels/onnx/onnx-params';
-import { sha256Hex } from './blob-cache';
 import { InvalidShardError, KernelError } from './compute-errors';
 
 type Ort = typeof import('onnxruntime-web');
@@ -65,7 +64,8 @@ export class OnnxRunner {
     if (!model) throw new InvalidShardError('onnx shard has no model input');
     const ort = await loadOnnxRuntimeWeb();
     const wanted: OnnxBackend = options.forceWasm || !this.hasWebGpu() ? 'wasm' : 'webgpu';
-    const key = `${await sha256Hex(model)}/${wanted}`;
+    // The model blob was checked against its SHA-256 when it was fetched; params name that digest.
+    const key = `${shard.params.modelSha256}/${wanted}`;
     let entry = this.sessions.get(key);
     const coldStart = entry === undefined;
     if (entry) {
@@ -87,7 +87,10 @@ export class OnnxRunner {
           `onnx shard input ${feed.file} does not hold ${rows} rows of [${feed.dims.join(', ')}]`,
         );
       }
-      const data = new Float32Array(bytes.slice().buffer);
+      const data =
+        bytes.byteOffset % 4 === 0
+          ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+          : new Float32Array(bytes.slice().buffer);
       inputs[feed.name] = new ort.Tensor('float32', data, [rows, ...feed.dims]);
     }
     let results: Record<string, import('onnxruntime-web').Tensor>;

@@ -44,11 +44,14 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** The cached session for `model`; throws `OnnxServerUnavailableError` when it cannot be created. */
-export async function onnxNodeSession(model: Uint8Array): Promise<OrtNode.InferenceSession> {
+/**
+ * The cached session for `model`, under `sha256` when the caller knows it (shard params carry it),
+ * else hashed here. Throws `OnnxServerUnavailableError` when it cannot be created.
+ */
+export async function onnxNodeSession(model: Uint8Array, sha256?: string): Promise<OrtNode.InferenceSession> {
   const ort = await loadOnnxRuntimeNode();
   if (!ort) throw new OnnxServerUnavailableError('onnxruntime-node is not available on this server');
-  const key = await sha256Hex(model);
+  const key = sha256 ?? (await sha256Hex(model));
   let session = sessions.get(key);
   if (session) {
     sessions.delete(key);
@@ -83,9 +86,10 @@ export async function runOnnxNode(
   feeds: readonly OnnxFeed[],
   output: string,
   rows: number,
+  modelSha256?: string,
 ): Promise<Float32Array> {
   const ort = await loadOnnxRuntimeNode();
-  const session = await onnxNodeSession(model);
+  const session = await onnxNodeSession(model, modelSha256);
   if (!ort) throw new OnnxServerUnavailableError('onnxruntime-node is not available on this server');
   const inputs: Record<string, OrtNode.Tensor> = {};
   for (const feed of feeds) inputs[feed.name] = new ort.Tensor('float32', feed.data, [rows, ...feed.dims]);

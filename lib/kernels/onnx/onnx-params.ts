@@ -71,6 +71,11 @@ const dims = z.array(boundedInteger('dimension', 1, ONNX_MAX_OUTPUT_ROW)).max(8)
  */
 export const onnxShardParamsSchema = z
   .strictObject({
+    /**
+     * SHA-256 (hex) of the shard's `model` input, computed once at split: the key under which the
+     * worker and the verifier cache the model's session, so no shard re-hashes megabytes.
+     */
+    modelSha256: z.string().regex(/^[0-9a-f]{64}$/, 'modelSha256 must be 64 lower-case hex digits'),
     row0: boundedInteger('row0', 0, ONNX_MAX_ROWS - 1),
     rows: boundedInteger('rows', 1, 65_536),
     feeds: z

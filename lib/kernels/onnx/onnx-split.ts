@@ -1,7 +1,9 @@
 import { f32ToLe } from '../f32-le';
+import { bytesToHex } from '../hex';
 import { type JobSpec, KernelInputError, type ShardSpec } from '../kernel';
 import { type NpyArray, parseNpyArray } from '../npy';
 import { parseParams } from '../parse-params';
+import { sha256 } from '../sha256';
 import {
   ONNX_ELEM_TYPES,
   ONNX_FLOAT,
@@ -267,6 +269,7 @@ export function planOnnxJob(job: JobSpec<unknown>): OnnxJobPlan {
 export function splitOnnxJob(job: JobSpec<unknown>): ShardSpec<OnnxShardParams>[] {
   const plan = planOnnxJob(job);
   const model = job.inputs.model!;
+  const modelSha256 = bytesToHex(sha256(model));
   const shards: ShardSpec<OnnxShardParams>[] = [];
   for (let row0 = 0; row0 < plan.rows; row0 += plan.rowsPerShard) {
     const rows = Math.min(plan.rowsPerShard, plan.rows - row0);
@@ -277,6 +280,7 @@ export function splitOnnxJob(job: JobSpec<unknown>): ShardSpec<OnnxShardParams>[
     });
     shards.push({
       params: {
+        modelSha256,
         row0,
         rows,
         feeds: plan.feeds,

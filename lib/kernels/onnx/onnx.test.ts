@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { f32FromLe, f32ToLe } from '../f32-le';
 import { KernelInputError, type ShardSpec } from '../kernel';
@@ -90,6 +91,7 @@ describe('onnx kernel', () => {
         );
         for (const shard of shards) {
           expect(shard.inputs.model).toBe(model); // one blob for every shard
+          expect(shard.params.modelSha256).toBe(createHash('sha256').update(model).digest('hex'));
           expect(shard.inputs.x!.length).toBe(shard.params.rows * 64 * 4);
           expect(onnx.resultSize(shard.params)).toEqual({ exact: shard.params.rows * 10 * 4 });
           expect(onnx.workUnits(shard.params)).toBeGreaterThan(0);
