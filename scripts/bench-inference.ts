@@ -136,20 +136,21 @@ async function benchBackend(
   );
 }
 
-async function benchVerification(shard: ReturnType<typeof onnx.split>[number]) {
+/**
+ * Server-side cost of verifying one honest shard (`verify.check`: sample, re-run, compare) against
+ * re-running the whole shard on the same runtime and thread count. Interleaved, median of
+ * `2 · runs`, on shards of `n` rows.
+ */
+async function benchVerification(model: Uint8Array, n: number) {
+  const shard = shardOf(model, n);
   const feed = shard.params.feeds[0]!;
   const data = f32FromLe(shard.inputs.x!);
   const full = async () =>
-    runOnnxNode(
-      shard.inputs.model!,
-      [{ name: feed.name, dims: feed.dims, data }],
-      'probs',
-      shard.params.rows,
-    );
+    runOnnxNode(model, [{ name: feed.name, dims: feed.dims, data }], 'probs', n, shard.params.modelSha256);
   const honest = f32ToLe(await full()); // also warms the session
   const fullMs: number[] = [];
   const checkMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < 2 * runs; i++) {
     let started = performance.now();
     await full();
     fullMs.push(performance.now() - started);
@@ -159,7 +160,7 @@ async function benchVerification(shard: ReturnType<typeof onnx.split>[number]) {
     if (verdict.status !== 'valid')
       throw new Error(`honest rows failed the check: ${JSON.stringify(verdict)}`);
   }
-  return { fullMs: median(fullMs), checkMs: median(checkMs), sample: onnxSampleSize(shard.params.rows) };
+  return { rows: n, fullMs: median(fullMs), checkMs: median(checkMs), sample: onnxSampleSize(n) };
 }
 
 function shardOf(model: Uint8Array, n: number) {
@@ -187,7 +188,8 @@ async function main() {
     for (const backend of backends) {
       figures.push(await benchBackend(page, backend, backend === 'webgpu' ? gpuShard : shard));
     }
-    const verification = await benchVerification(shard);
+    const verification = [];
+    for (const n of [rows, 4 * rows]) verification.push(await benchVerification(model, n));
     if (args.includes('--json')) {
       console.log(
         JSON.stringify(
@@ -202,7 +204,7 @@ async function main() {
       `\nmodel: example classifier ${modelOptions.features}→${modelOptions.hidden}→${modelOptions.hidden}→${modelOptions.classes} (${(model.length / 2 ** 20).toFixed(2)} MiB), shard ${rows} rows (${gflopPerShard.toFixed(2)} GFLOP; WebGPU ${gpuRows} rows), median of ${runs} warm runs\n`,
     );
     console.log(
-      '| backend | worker rows/s | direct rows/s | worker / direct | worker cold (ms) | direct cold: create + first run (ms) | worker warm (ms) |',
+      '| backend | rows per run | worker rows/s | direct rows/s | worker / direct | worker cold (ms) | direct cold: create + first run (ms) | worker warm (ms) |',
     );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const f of figures) {
@@ -213,10 +215,16 @@ async function main() {
         `| ${f.shaderKey} | ${n} | ${worker.toFixed(0)} | ${direct.toFixed(0)} | ${(worker / direct).toFixed(2)} | ${f.workerColdMs.toFixed(0)} | ${(f.directCreateMs + f.directFirstMs).toFixed(0)} | ${median(f.workerWarmMs).toFixed(0)} |`,
       );
     }
-    const { fullMs, checkMs, sample } = verification;
+    console.log('\nverification (onnxruntime-node, 1 thread) of an honest shard vs re-running all of it:\n');
     console.log(
-      `\nverification (onnxruntime-node, 1 thread): check of a ${rows}-row shard ${checkMs.toFixed(1)} ms (sample ${sample} rows = ${((100 * sample) / rows).toFixed(1)} %) vs full re-run ${fullMs.toFixed(1)} ms → verification / useful compute = ${(checkMs / fullMs).toFixed(3)}`,
+      '| shard rows | sampled rows | check (ms) | full re-run (ms) | verification / useful compute |',
     );
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    for (const { rows: n, fullMs, checkMs, sample } of verification) {
+      console.log(
+        `| ${n} | ${sample} (${((100 * sample) / n).toFixed(1)} %) | ${checkMs.toFixed(1)} | ${fullMs.toFixed(1)} | ${(checkMs / fullMs).toFixed(3)} |`,
+      );
+    }
   } finally {
     await browser.close();
     server.stop();
