@@ -21,7 +21,7 @@ export class OnnxNoReferenceError extends Error {
   override readonly name = 'OnnxNoReferenceError';
 }
 
-/** The rows `indices` of every feed of `shard`, gathered into one batch. */
+/** The rows `indices` of every feed of `shard`, gathered into one batch (only those rows are copied). */
 function gatherFeeds(shard: ShardSpec<OnnxShardParams>, indices: readonly number[]) {
   return shard.params.feeds.map((feed) => {
     const per = rowElements(feed.dims);
@@ -31,9 +31,10 @@ function gatherFeeds(shard: ShardSpec<OnnxShardParams>, indices: readonly number
         `shard input ${feed.file} does not hold ${shard.params.rows} rows of [${feed.dims.join(', ')}]`,
       );
     }
-    const all = f32FromLe(bytes);
     const data = new Float32Array(indices.length * per);
-    for (const [i, row] of indices.entries()) data.set(all.subarray(row * per, (row + 1) * per), i * per);
+    for (const [i, row] of indices.entries()) {
+      data.set(f32FromLe(bytes.subarray(row * per * 4, (row + 1) * per * 4)), i * per);
+    }
     return { name: feed.name, dims: feed.dims, data };
   });
 }
