@@ -132,3 +132,28 @@ test('a volunteer computes onnx jobs on the donate page, and a returning volunte
   await donateFor(30, 16, 50);
   expect(modelDownloads() - before).toBe(0);
 });
+
+test('the form submits the example classifier; the job page previews the first rows with their argmax', async ({
+  page,
+  browser,
+}) => {
+  await page.goto('/jobs/new');
+  await page.getByRole('radio', { name: /^onnx/ }).check();
+  await page.getByRole('button', { name: 'Use the example classifier' }).click();
+  await expect(page.getByText(/example classifier \.onnx/)).toBeVisible();
+  await expect(page.getByText(/4096×64 float32 \.npy/)).toBeVisible();
+  await page.getByRole('button', { name: 'Submit job' }).click();
+  await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+
+  const volunteer = await browser.newPage();
+  await openDonatePage(volunteer);
+  await volunteer.getByRole('button', { name: 'Donate' }).click();
+  await expect(page.getByTestId('job-status')).toHaveText(/completed/i, { timeout: 150_000 });
+  await volunteer.getByRole('button', { name: 'Stop' }).click();
+
+  const table = page.getByTestId('result-rows');
+  await expect(table).toBeVisible({ timeout: 30_000 });
+  await expect(table).toContainText('class probabilities');
+  // Row i of the example is drawn near prototype i mod 10.
+  await expect(page.getByTestId('result-argmax')).toHaveText(['0', '1', '2', '3', '4', '5', '6', '7']);
+});
