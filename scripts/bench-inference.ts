@@ -17,7 +17,7 @@ import { chromiumArgs } from '../playwright.config';
  * batch; cold and warm start; and the server's sampled verification against a full re-run.
  *
  * Against a running server (`--url http://127.0.0.1:3000`) or a production server it starts itself.
- * Options: --rows 2048 --gpu-rows 256 --runs 5 --features 128 --hidden 512 --backends webgpu,wasm
+ * Options: --rows 2048 --gpu-rows 256 --runs 5 --features 128 --hidden 512 --backends webgpu,wasm (or none)
  * --json. WebGPU shards are smaller by default: SwiftShader (no GPU) runs ~60 rows/s of this model.
  */
 const args = process.argv.slice(2);
@@ -33,7 +33,9 @@ const modelOptions = {
   hidden: Number(flag('hidden') ?? 512),
   classes: 10,
 };
-const backends = (flag('backends') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
+const backends = (flag('backends') ?? 'webgpu,wasm')
+  .split(',')
+  .filter((b): b is 'webgpu' | 'wasm' => b === 'webgpu' || b === 'wasm');
 
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const given = flag('url');

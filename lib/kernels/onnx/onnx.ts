@@ -67,6 +67,7 @@ async function checkOnnxResult(shard: ShardSpec<OnnxShardParams>, result: Uint8A
       gatherFeeds(shard, sample),
       output.name,
       sample.length,
+      shard.params.modelSha256,
     );
   } catch (error) {
     if (error instanceof OnnxServerUnavailableError) return { status: 'plausible' };
