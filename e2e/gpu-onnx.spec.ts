@@ -80,7 +80,7 @@ for (const [backend, worker, forceCpu] of [
     console.log(`[onnx e2e] ${test.info().annotations.at(-1)!.description}`);
     expect(worst).toBeLessThan(shard.params.rtol);
     expect(await onnx.verify.check(shard, result)).toEqual({ status: 'valid' });
-    // Keep the rows: lib/kernels/onnx/fixtures/ holds a copy the unit tests verify.
+    // Keep the rows: lib/kernels/onnx/fixtures/chromium-rows.ts holds a copy the unit tests verify.
     const dir = path.join('test-results', 'onnx');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `${backend}-rows-163-300.bin`), result);

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { f32FromLe, f32ToLe } from '../f32-le';
 import type { ShardSpec } from '../kernel';
 import { buildExampleModel, exampleInputNpy } from './example-model';
+import { WASM_CHROMIUM_ROWS_163_300, WEBGPU_SWIFTSHADER_ROWS_163_300 } from './fixtures/chromium-rows';
 import { onnx } from './onnx';
 import { compareRow } from './onnx-compare';
 import { runOnnxNode } from './onnx-node-runner';
@@ -92,8 +91,12 @@ describe('onnx sampled verification', () => {
       .at(-1)!;
     expect(shard.params).toMatchObject({ row0: 163, rows: 137 });
     const node = await nodeRows(shard);
-    for (const file of ['webgpu-swiftshader-rows-163-300.bin', 'wasm-chromium-rows-163-300.bin']) {
-      const recorded = new Uint8Array(readFileSync(path.join(import.meta.dirname, 'fixtures', file)));
+    for (const [file, base64] of [
+      ['WebGPU (SwiftShader)', WEBGPU_SWIFTSHADER_ROWS_163_300],
+      ['WebAssembly', WASM_CHROMIUM_ROWS_163_300],
+    ] as const) {
+      const recorded = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      expect(recorded.length).toBe(137 * 10 * 4);
       expect(await onnx.verify.check(shard, recorded), file).toEqual({ status: 'valid' });
       expect(maxScaledError(f32FromLe(recorded), node, 10), file).toBeLessThan(ONNX_DEFAULT_RTOL / 100);
       // …and the same rows with 10 of 137 changed (7 %) are caught (miss probability < 0.1 %).
