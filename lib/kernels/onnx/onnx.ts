@@ -16,6 +16,9 @@ import {
 import { cryptoRandom, onnxSampleSize, sampleRows } from './onnx-sampling';
 import { planOnnxJob, splitOnnxJob } from './onnx-split';
 
+/** Time budget for loading a submitted model and running its first row at submission. */
+export const ONNX_VALIDATION_TIMEOUT_MS = 20_000;
+
 /** Raised when something asks for a synchronous CPU run of an `onnx` shard: it runs in onnxruntime. */
 export class OnnxNoReferenceError extends Error {
   override readonly name = 'OnnxNoReferenceError';
@@ -121,9 +124,23 @@ export const onnx: Kernel<OnnxJobParams, OnnxShardParams> & { example: KernelExa
       return { name: feed.name, dims: feed.dims, data: plan.arrays[i]!.data.slice(0, per) };
     });
     let out: Float32Array;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new KernelInputError(
+              'inputs.model',
+              `model took more than ${ONNX_VALIDATION_TIMEOUT_MS / 1000} s to load and run one row on the server; a model this slow cannot be verified: make it smaller`,
+            ),
+          ),
+        ONNX_VALIDATION_TIMEOUT_MS,
+      );
+    });
     try {
-      out = await runOnnxNode(job.inputs.model!, first, plan.output.name, 1);
+      out = await Promise.race([runOnnxNode(job.inputs.model!, first, plan.output.name, 1), budget]);
     } catch (error) {
+      if (error instanceof KernelInputError) throw error;
       if (error instanceof OnnxServerUnavailableError && /could not load/.test(error.message)) {
         throw new KernelInputError(
           'inputs.model',
@@ -135,6 +152,8 @@ export const onnx: Kernel<OnnxJobParams, OnnxShardParams> & { example: KernelExa
         'inputs.model',
         `model failed on the first row of x: ${(error as Error).message}`,
       );
+    } finally {
+      clearTimeout(timer);
     }
     const expected = rowElements(plan.output.dims);
     if (out.length !== expected) {
