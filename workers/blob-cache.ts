@@ -51,11 +51,18 @@ export interface PersistentBlobStore {
 /** Cache Storage name: bump the version to drop every stored blob. */
 export const PERSISTENT_BLOB_CACHE = 'spare-cycles-blobs-v1';
 
+/** Blobs kept in Cache Storage at most; the oldest stored go first (a few models, not a hoard). */
+export const PERSISTENT_BLOB_MAX_ENTRIES = 4;
+
 /**
  * A `PersistentBlobStore` on Cache Storage (windows and workers, secure contexts), or undefined
- * where there is none. Keys are synthetic same-origin URLs, never fetched.
+ * where there is none. Keys are synthetic same-origin URLs, never fetched. Keeps the
+ * `maxEntries` most recently stored blobs.
  */
-export function cacheStorageBlobStore(name = PERSISTENT_BLOB_CACHE): PersistentBlobStore | undefined {
+export function cacheStorageBlobStore(
+  name = PERSISTENT_BLOB_CACHE,
+  maxEntries = PERSISTENT_BLOB_MAX_ENTRIES,
+): PersistentBlobStore | undefined {
   if (typeof caches === 'undefined' || typeof location === 'undefined') return undefined;
   const key = (sha: string) => new URL(`/__blob-cache/${sha}`, location.origin).toString();
   const open = () => caches.open(name);
@@ -65,12 +72,17 @@ export function cacheStorageBlobStore(name = PERSISTENT_BLOB_CACHE): PersistentB
       return response ? new Uint8Array(await response.arrayBuffer()) : undefined;
     },
     async put(sha, bytes) {
-      await (await open()).put(
+      const cache = await open();
+      await cache.delete(key(sha));
+      await cache.put(
         key(sha),
         new Response(bytes as Uint8Array<ArrayBuffer>, {
           headers: { 'content-type': 'application/octet-stream' },
         }),
       );
+      // keys() lists in insertion order: drop the oldest beyond the budget.
+      const keys = await cache.keys();
+      for (const request of keys.slice(0, Math.max(0, keys.length - maxEntries))) await cache.delete(request);
     },
     async delete(sha) {
       await (await open()).delete(key(sha));
