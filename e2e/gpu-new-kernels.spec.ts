@@ -97,7 +97,13 @@ test('wgsl: the example shader over a 5-word input and 32-byte outputs, 2 shards
   const words = [1, 7, 0x7fffffff, 0x80000001, 0xfffffffe];
   const input = new Uint8Array(new Uint32Array(words).buffer);
   const shards = customWgsl.split({
-    params: { code: customWgsl.wgsl, workgroups: [1, 1, 1], outputBytes: 32, shards: 2, comparison: 'exact' },
+    params: {
+      code: customWgsl.wgsl!,
+      workgroups: [1, 1, 1],
+      outputBytes: 32,
+      shards: 2,
+      comparison: 'exact',
+    },
     inputs: { input },
   }) as ShardSpec<{ shardIndex: number }>[];
   expect(shards).toHaveLength(2);

@@ -131,3 +131,27 @@ describe('compute service when the browser offers no adapter', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('compute service: onnx shards', () => {
+  it('runs them in onnxruntime-web (WebAssembly without WebGPU), caching the session, rows matching onnxruntime-node', async () => {
+    const { buildExampleModel, exampleInputNpy } = await import('@/lib/kernels/onnx/example-model');
+    const { onnx } = await import('@/lib/kernels/onnx/onnx');
+    const shard = onnx.split({
+      params: { rowsPerShard: 7 },
+      inputs: { model: buildExampleModel(), x: exampleInputNpy(10) },
+    })[1]!;
+    const service = createComputeService({ gpu: undefined });
+    const request = { kernel: 'onnx', params: shard.params, inputs: { ...shard.inputs } };
+    const first = await service.run(request);
+    expect(first.shaderKey).toBe('onnx/wasm');
+    expect(first.result.length).toBe(3 * 10 * 4);
+    const second = await service.run(request);
+    expect(second.result).toEqual(first.result);
+    expect(await onnx.verify.check(shard, first.result)).toEqual({ status: 'valid' });
+    // x2 is optional for a one-input model; a missing model is a bad lease.
+    const { model: _model, ...withoutModel } = shard.inputs;
+    expect(
+      await rejection(service.run({ kernel: 'onnx', params: shard.params, inputs: withoutModel })),
+    ).toMatchObject({ name: 'InvalidShardError', message: expect.stringContaining('missing model') });
+  });
+});

@@ -1,8 +1,10 @@
 import { sha256DigestDispatch } from '@/lib/kernels/hashsearch/hashsearch-gpu';
 import type { AnyKernel, ShardSpec } from '@/lib/kernels/kernel';
+import type { OnnxShardParams } from '@/lib/kernels/onnx/onnx-params';
 import type { AdapterSummary, ComputeWorkerExposed, RunOptions, RunRequest, RunResult } from './compute-api';
 import { DeviceLostError, InvalidShardError, KernelError } from './compute-errors';
 import { GpuRuntime } from './gpu-runtime';
+import { OnnxRunner } from './onnx-runner';
 import { parseRunRequest } from './parse-run-request';
 import { withWatchdog } from './with-watchdog';
 
@@ -34,6 +36,8 @@ class ComputeService implements ComputeWorkerExposed {
   /** The last acquisition found no adapter or device: CPU mode until `init` tries again. */
   private acquireFailed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** `onnx` shards run in onnxruntime-web, which owns its own WebGPU device (or WebAssembly). */
+  private readonly onnx = new OnnxRunner(() => this.gpu !== undefined);
 
   constructor(private readonly gpu: GPU | undefined) {}
 
@@ -55,6 +59,7 @@ class ComputeService implements ComputeWorkerExposed {
   async run(request: RunRequest, options?: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const { kernel, shard } = parseRunRequest(request);
+    if (kernel.runtime === 'onnx') return this.runOnnx(kernel, shard, started, options);
     // Bound now: a device lost from here on fails this run, even if it is still queued.
     const runtime = this.currentRuntime();
     return this.serialize(async () => {
@@ -64,7 +69,10 @@ class ComputeService implements ComputeWorkerExposed {
         return { result, wallMs: performance.now() - started, gpuMs: null };
       }
       const profile = { ...gpu.profile, ...options?.adapterOverride };
-      const dispatch = callKernel(kernel, 'dispatch', () => kernel.dispatch(shard, profile));
+      const dispatch = callKernel(kernel, 'dispatch', () => {
+        if (!kernel.dispatch) throw new KernelError(`${kernel.name} has no WebGPU dispatch`);
+        return kernel.dispatch(shard, profile);
+      });
       const timeoutMs = options?.timeoutMs ?? DEFAULT_SHARD_TIMEOUT_MS;
       const output = await withWatchdog(
         gpu.run(dispatch),
@@ -80,6 +88,31 @@ class ComputeService implements ComputeWorkerExposed {
         wallMs: performance.now() - started,
         gpuMs: output.gpuMs,
         shaderKey: dispatch.shaderKey,
+      };
+    });
+  }
+
+  /** An `onnx` shard: onnxruntime-web with WebGPU, or WebAssembly when forced to the CPU or without WebGPU. */
+  private runOnnx(
+    kernel: AnyKernel,
+    shard: ShardSpec<unknown>,
+    started: number,
+    options?: RunOptions,
+  ): Promise<RunResult> {
+    return this.serialize(async () => {
+      const timeoutMs = options?.timeoutMs ?? DEFAULT_SHARD_TIMEOUT_MS;
+      const output = await withWatchdog(
+        this.onnx.run(shard as ShardSpec<OnnxShardParams>, { forceWasm: this.forceCpu }),
+        timeoutMs,
+        () => this.onnx.reset(),
+        `${kernel.name} shard`,
+      );
+      checkResultSize(kernel, shard, output.result);
+      return {
+        result: output.result,
+        wallMs: performance.now() - started,
+        gpuMs: null,
+        shaderKey: `onnx/${output.backend}`,
       };
     });
   }

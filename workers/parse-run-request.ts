@@ -34,7 +34,8 @@ export function parseRunRequest(request: unknown): { kernel: AnyKernel; shard: S
     throw new InvalidShardError(`${name} shard params are invalid: ${formatIssues(shardParams.error)}`);
   }
   const expected = kernel.shardInputNames;
-  const missing = expected.filter((input) => !Object.hasOwn(inputs, input));
+  const optional = kernel.optionalShardInputNames ?? [];
+  const missing = expected.filter((input) => !Object.hasOwn(inputs, input) && !optional.includes(input));
   const unexpected = Object.keys(inputs).filter((input) => !expected.includes(input));
   if (missing.length > 0 || unexpected.length > 0) {
     throw new InvalidShardError(

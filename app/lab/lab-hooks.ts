@@ -25,6 +25,19 @@ export interface SparecyclesLabHooks {
   /** The kernel's own replica comparison (`verify.compare`) of two results of `request`. */
   compare(request: RunRequest, a: Uint8Array, b: Uint8Array): boolean;
   kernelNames: readonly string[];
+  /**
+   * The inference benchmark's baseline: onnxruntime-web called directly on this page's thread (no
+   * worker, no platform code), with the same settings the worker uses. Runs the batch `runs` times
+   * after one warm-up and returns each run's milliseconds and the session creation time.
+   */
+  onnxDirect(options: {
+    model: Uint8Array;
+    feeds: { name: string; dims: number[]; data: Float32Array }[];
+    rows: number;
+    output: string;
+    backend: 'webgpu' | 'wasm';
+    runs: number;
+  }): Promise<{ createMs: number; firstMs: number; runMs: number[] }>;
 }
 
 declare global {
@@ -66,6 +79,28 @@ const hooks: SparecyclesLabHooks = {
     return kernel.verify.compare(shard, a, b);
   },
   kernelNames,
+  async onnxDirect({ model, feeds, rows, output, backend, runs }) {
+    const { loadOnnxRuntimeWeb } = await import('@/workers/onnx-runner');
+    const ort = await loadOnnxRuntimeWeb();
+    const t0 = performance.now();
+    const session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+    const createMs = performance.now() - t0;
+    const once = async () => {
+      const started = performance.now();
+      const inputs = Object.fromEntries(
+        feeds.map((feed) => [feed.name, new ort.Tensor('float32', feed.data, [rows, ...feed.dims])]),
+      );
+      const results = await session.run(inputs, [output]);
+      await results[output]!.getData();
+      for (const tensor of Object.values(results)) tensor.dispose();
+      return performance.now() - started;
+    };
+    const firstMs = await once();
+    const runMs: number[] = [];
+    for (let i = 0; i < runs; i++) runMs.push(await once());
+    await session.release();
+    return { createMs, firstMs, runMs };
+  },
 };
 
 /** Installs the hook (idempotent) and returns it. */

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BlobCache, BlobFetchError, BlobIntegrityError, sha256Hex } from './blob-cache';
+import {
+  BlobCache,
+  BlobFetchError,
+  BlobIntegrityError,
+  type PersistentBlobStore,
+  sha256Hex,
+} from './blob-cache';
 
 // The network is replaced by a fake fetch serving bytes from a Map (the blob endpoint itself is
 // covered by the API integration tests); hashing is the real Web Crypto.
@@ -157,5 +163,43 @@ describe('BlobCache fallbacks', () => {
         bytes: a.length,
       }),
     ).rejects.toBeInstanceOf(BlobFetchError);
+  });
+});
+
+describe('BlobCache persistent store', () => {
+  function memoryStore() {
+    const map = new Map<string, Uint8Array>();
+    const store: PersistentBlobStore = {
+      get: async (sha) => map.get(sha),
+      put: async (sha, bytes) => void map.set(sha, bytes.slice()),
+      delete: async (sha) => void map.delete(sha),
+    };
+    return { map, store };
+  }
+
+  it('keeps persist blobs across caches (a returning volunteer) and downloads them once', async () => {
+    const model = blob('an onnx model, a few MB in real life');
+    const server = fakeServer({ [model.url]: model.bytes });
+    const { store } = memoryStore();
+    const ref = { sha256: model.sha256, url: model.url, bytes: model.length, persist: true };
+    expect(await new BlobCache({ fetch: server.fetchFn, persistent: store }).get(ref)).toEqual(model.bytes);
+    // A new page load: a new in-memory cache over the same persistent store.
+    expect(await new BlobCache({ fetch: server.fetchFn, persistent: store }).get(ref)).toEqual(model.bytes);
+    expect(server.calls).toEqual([model.url]);
+  });
+
+  it('does not persist ordinary blobs, and re-downloads a stored copy whose bytes were altered', async () => {
+    const x = blob('rows of x');
+    const model = blob('model bytes');
+    const server = fakeServer({ [x.url]: x.bytes, [model.url]: model.bytes });
+    const { map, store } = memoryStore();
+    const cache = new BlobCache({ fetch: server.fetchFn, persistent: store });
+    await cache.get({ sha256: x.sha256, url: x.url, bytes: x.length });
+    expect(map.has(x.sha256)).toBe(false);
+    map.set(model.sha256, new TextEncoder().encode('model bytez'));
+    const ref = { sha256: model.sha256, url: model.url, bytes: model.length, persist: true };
+    expect(await cache.get(ref)).toEqual(model.bytes);
+    expect(server.calls).toContain(model.url);
+    expect(map.get(model.sha256)).toEqual(model.bytes);
   });
 });

@@ -31,6 +31,63 @@ export interface BlobRef {
    * wrong bytes): content addressing makes any source as good as another once the digest matches.
    */
   fallbackUrls?: readonly string[];
+  /**
+   * Keep the blob in the persistent store too (e.g. an `onnx` model, the same few MB in every
+   * shard of a job and across visits), so a returning volunteer does not download it again.
+   */
+  persist?: boolean;
+}
+
+/**
+ * Blobs kept across page loads, by SHA-256. What comes back is checked again (length and digest)
+ * before use: storage can be corrupted or edited by anything running on this origin.
+ */
+export interface PersistentBlobStore {
+  get(sha256: string): Promise<Uint8Array | undefined>;
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+  delete(sha256: string): Promise<void>;
+}
+
+/** Cache Storage name: bump the version to drop every stored blob. */
+export const PERSISTENT_BLOB_CACHE = 'spare-cycles-blobs-v1';
+
+/** Blobs kept in Cache Storage at most; the oldest stored go first (a few models, not a hoard). */
+export const PERSISTENT_BLOB_MAX_ENTRIES = 4;
+
+/**
+ * A `PersistentBlobStore` on Cache Storage (windows and workers, secure contexts), or undefined
+ * where there is none. Keys are synthetic same-origin URLs, never fetched. Keeps the
+ * `maxEntries` most recently stored blobs.
+ */
+export function cacheStorageBlobStore(
+  name = PERSISTENT_BLOB_CACHE,
+  maxEntries = PERSISTENT_BLOB_MAX_ENTRIES,
+): PersistentBlobStore | undefined {
+  if (typeof caches === 'undefined' || typeof location === 'undefined') return undefined;
+  const key = (sha: string) => new URL(`/__blob-cache/${sha}`, location.origin).toString();
+  const open = () => caches.open(name);
+  return {
+    async get(sha) {
+      const response = await (await open()).match(key(sha));
+      return response ? new Uint8Array(await response.arrayBuffer()) : undefined;
+    },
+    async put(sha, bytes) {
+      const cache = await open();
+      await cache.delete(key(sha));
+      await cache.put(
+        key(sha),
+        new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+      );
+      // keys() lists in insertion order: drop the oldest beyond the budget.
+      const keys = await cache.keys();
+      for (const request of keys.slice(0, Math.max(0, keys.length - maxEntries))) await cache.delete(request);
+    },
+    async delete(sha) {
+      await (await open()).delete(key(sha));
+    },
+  };
 }
 
 /** Lower-case hex SHA-256 through Web Crypto (available in windows, workers and Node ≥ 20). */
@@ -45,6 +102,8 @@ export interface BlobCacheOptions {
   fetch?: typeof fetch;
   /** Upper bound on cached bytes (default 64 MiB); a blob larger than this is used once, not kept. */
   maxBytes?: number;
+  /** Where blobs with `persist` are kept across visits (none: memory only). */
+  persistent?: PersistentBlobStore;
 }
 
 /**
@@ -54,6 +113,7 @@ export interface BlobCacheOptions {
 export class BlobCache {
   private readonly fetchFn: typeof fetch;
   private readonly maxBytes: number;
+  private readonly persistent: PersistentBlobStore | undefined;
   /** Insertion order is recency order: a hit moves the entry to the end. */
   private readonly entries = new Map<string, Uint8Array>();
   private readonly inFlight = new Map<string, Promise<Uint8Array>>();
@@ -62,6 +122,7 @@ export class BlobCache {
   constructor(options: BlobCacheOptions = {}) {
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.persistent = options.persistent;
   }
 
   /** Bytes currently cached. */
@@ -94,11 +155,17 @@ export class BlobCache {
   }
 
   private async download(ref: BlobRef, signal?: AbortSignal): Promise<Uint8Array> {
+    const stored = ref.persist ? await this.fromPersistent(ref) : undefined;
+    if (stored) {
+      this.remember(ref.sha256, stored);
+      return stored;
+    }
     let lastError: Error | undefined;
     for (const url of [ref.url, ...(ref.fallbackUrls ?? [])]) {
       try {
         const bytes = await this.downloadFrom(url, ref, signal);
         this.remember(ref.sha256, bytes);
+        if (ref.persist) await this.persistent?.put(ref.sha256, bytes).catch(() => undefined);
         return bytes;
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
@@ -106,6 +173,16 @@ export class BlobCache {
       }
     }
     throw lastError;
+  }
+
+  /** The stored copy, if there is one and it still has the right length and digest. */
+  private async fromPersistent(ref: BlobRef): Promise<Uint8Array | undefined> {
+    if (!this.persistent) return undefined;
+    const bytes = await this.persistent.get(ref.sha256).catch(() => undefined);
+    if (!bytes) return undefined;
+    if (bytes.length === ref.bytes && (await sha256Hex(bytes)) === ref.sha256) return bytes;
+    await this.persistent.delete(ref.sha256).catch(() => undefined);
+    return undefined;
   }
 
   private async downloadFrom(url: string, ref: BlobRef, signal?: AbortSignal): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
 import { requestLeases } from '@/lib/api/volunteer-api';
+import { getKernel } from '@/lib/kernels/registry';
 import type { Lease } from '@/lib/protocol/leases';
 import type { AdapterSummary } from '@/workers/compute-api';
 import { type BlobCache, BlobFetchError, type BlobRef } from './blob-cache';
@@ -169,7 +170,12 @@ export class LeaseQueue {
    * is given up, since a given-up lease is never offered to this volunteer again.
    */
   private async fetchInputs(lease: Lease, session: LeaseSession): Promise<Record<string, Uint8Array>> {
-    const refs = lease.inputs.map((input) => ({ name: input.name, ref: this.blobRef(input) }));
+    // Inputs the kernel marks persistent (an `onnx` model) are kept across visits too.
+    const persistent = getKernel(lease.kernel)?.persistentInputNames ?? [];
+    const refs = lease.inputs.map((input) => ({
+      name: input.name,
+      ref: { ...this.blobRef(input), persist: persistent.includes(input.name) },
+    }));
     for (let attempt = 0; ; attempt++) {
       try {
         const entries = await Promise.all(

@@ -3,7 +3,7 @@ import { fetchMe, releaseLease, reportLeaseError } from '@/lib/api/volunteer-api
 import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
 import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
-import { BlobCache } from './blob-cache';
+import { BlobCache, cacheStorageBlobStore, type PersistentBlobStore } from './blob-cache';
 import { IdentityKeeper } from './identity-keeper';
 import { usableLocalStorage } from './identity-storage';
 import { LeaseQueue, type WorkItem } from './lease-queue';
@@ -124,6 +124,11 @@ export interface VolunteerClientOptions {
   /** How long `stop()` lets a shard already on the GPU finish so its result is not lost (ms). */
   stopGraceMs?: number;
   blobCacheBytes?: number;
+  /**
+   * Where inputs a kernel marks persistent (an `onnx` model) are kept across visits: default Cache
+   * Storage where the browser has it; null for memory only (tests).
+   */
+  persistentBlobs?: PersistentBlobStore | null;
 }
 
 /** One start…stop span; everything it started is cancelled through `controller`. */
@@ -190,7 +195,14 @@ export class VolunteerClient {
       options.storage !== undefined ? options.storage : usableLocalStorage(),
       options.site,
     );
-    this.blobs = new BlobCache({ fetch: fetchFn, maxBytes: options.blobCacheBytes });
+    this.blobs = new BlobCache({
+      fetch: fetchFn,
+      maxBytes: options.blobCacheBytes,
+      persistent:
+        options.persistentBlobs !== undefined
+          ? (options.persistentBlobs ?? undefined)
+          : cacheStorageBlobStore(),
+    });
     this.leases = new LeaseQueue({
       api: this.api,
       blobs: this.blobs,

@@ -41,6 +41,21 @@ const DTYPE_NAMES: Record<string, string> = {
  * @example parseNpy(upload, 'inputs.a') // { shape: [m, k], data: Float32Array(m·k) }
  */
 export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
+  const { shape, data } = parseNpyArray(bytes, field, { matrix: true });
+  return { shape: [shape[0]!, shape[1]!], data };
+}
+
+/** A parsed `<f4` array of any rank; `data` is a private, aligned copy in C order. */
+export interface NpyArray {
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * `parseNpy` for any rank (0-D included): the same checks and messages, without the 2-D rule.
+ * @example parseNpyArray(upload, 'inputs.x') // { shape: [n, 3, 32, 32], data: Float32Array }
+ */
+export function parseNpyArray(bytes: Uint8Array, field: string, options?: { matrix?: boolean }): NpyArray {
   const fail = (predicate: string): never => {
     throw new KernelInputError(field, `${field} ${predicate}`);
   };
@@ -97,17 +112,16 @@ export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     return fail('has no valid shape tuple in its .npy header');
   }
-  if (shape.length !== 2) {
-    const described = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
-    return fail(`has shape ${described}, which is ${shape.length}-D; a 2-D array (rows, cols) is needed`);
+  const dims = shape as number[];
+  const described = `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+  if (options?.matrix && dims.length !== 2) {
+    fail(`has shape ${described}, which is ${dims.length}-D; a 2-D array (rows, cols) is needed`);
   }
-  const [rows, cols] = shape as [number, number];
-
-  const expectedBytes = rows * cols * 4;
+  const expectedBytes = dims.reduce((product, dim) => product * dim, 1) * 4;
   const actualBytes = bytes.length - dataOffset;
   if (actualBytes !== expectedBytes) {
     fail(
-      `has ${actualBytes} data bytes but shape (${rows}, ${cols}) of float32 needs ${expectedBytes}: the file is ${actualBytes < expectedBytes ? 'truncated' : 'padded or corrupt'}`,
+      `has ${actualBytes} data bytes but shape ${described} of float32 needs ${expectedBytes}: the file is ${actualBytes < expectedBytes ? 'truncated' : 'padded or corrupt'}`,
     );
   }
   const data = f32FromLe(bytes.subarray(dataOffset));
@@ -115,11 +129,22 @@ export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
     const value = data[i]!;
     if (!Number.isFinite(value)) {
       fail(
-        `has element [${Math.floor(i / cols)}, ${i % cols}] = ${value}; only finite values are accepted: replace NaN and infinities`,
+        `has element [${unravel(i, dims).join(', ')}] = ${value}; only finite values are accepted: replace NaN and infinities`,
       );
     }
   }
-  return { shape: [rows, cols], data };
+  return { shape: dims, data };
+}
+
+/** The C-order index of flat element `i` in `dims`. */
+function unravel(i: number, dims: readonly number[]): number[] {
+  const index: number[] = [];
+  let rest = i;
+  for (let d = dims.length - 1; d >= 0; d--) {
+    index.unshift(rest % dims[d]!);
+    rest = Math.floor(rest / dims[d]!);
+  }
+  return index;
 }
 
 /**
@@ -127,13 +152,19 @@ export function parseNpy(bytes: Uint8Array, field: string): NpyMatrix {
  * 64-byte boundary as `numpy.save` does (so `numpy.load(..., mmap_mode='r')` stays aligned).
  */
 export function writeNpy(rows: number, cols: number, data: Float32Array): Uint8Array {
-  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0) {
-    throw new RangeError(`invalid shape (${rows}, ${cols})`);
+  return writeNpyArray([rows, cols], data);
+}
+
+/** `writeNpy` for any rank. */
+export function writeNpyArray(shape: readonly number[], data: Float32Array): Uint8Array {
+  const described = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  if (!shape.every((dim) => Number.isSafeInteger(dim) && dim >= 0)) {
+    throw new RangeError(`invalid shape ${described}`);
   }
-  if (data.length !== rows * cols) {
-    throw new RangeError(`${data.length} values do not fill shape (${rows}, ${cols})`);
+  if (data.length !== shape.reduce((product, dim) => product * dim, 1)) {
+    throw new RangeError(`${data.length} values do not fill shape ${described}`);
   }
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${described}, }`;
   const unpadded = 10 + dict.length + 1;
   const header = `${dict}${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + header.length + data.length * 4);

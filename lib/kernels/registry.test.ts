@@ -3,7 +3,7 @@ import { getKernel, kernelNames, kernels } from './registry';
 
 describe('kernel registry', () => {
   it('lists the built-in kernels under their own names', () => {
-    expect(kernelNames).toEqual(['matmul', 'hashsearch', 'mandelbrot', 'montecarlo', 'wgsl']);
+    expect(kernelNames).toEqual(['matmul', 'hashsearch', 'mandelbrot', 'montecarlo', 'wgsl', 'onnx']);
     for (const name of kernelNames) {
       const kernel = getKernel(name);
       expect(kernel?.name).toBe(name);

@@ -3,6 +3,7 @@ import type { AnyKernel } from './kernel';
 import { mandelbrot } from './mandelbrot/mandelbrot';
 import { matmul } from './matmul/matmul';
 import { montecarlo } from './montecarlo/montecarlo';
+import { onnx } from './onnx/onnx';
 import { customWgsl } from './wgsl/custom-wgsl';
 
 /** Every built-in kernel by name: the only place kernel names are listed. */
@@ -12,6 +13,7 @@ export const kernels: Readonly<Record<string, AnyKernel>> = {
   [mandelbrot.name]: mandelbrot,
   [montecarlo.name]: montecarlo,
   [customWgsl.name]: customWgsl,
+  [onnx.name]: onnx,
 };
 
 /** Kernel names, for error messages ("use one of: …") and API docs. */

@@ -105,6 +105,11 @@ export interface KernelForm {
    * the ABI's documented example (null for kernels whose params hold no code).
    */
   exampleCode: string | null;
+  /**
+   * A ready-made job the kernel builds itself (its `exampleJob`, e.g. onnx's example classifier with
+   * its inputs): the form shows a button that builds it in the browser from the kernel module.
+   */
+  exampleJob: { label: string; description: string } | null;
 }
 
 /**
@@ -150,7 +155,14 @@ export function describeKernelForm(kernel: AnyKernel): KernelForm {
     example: kernel.example
       ? (JSON.parse(JSON.stringify(kernel.example.params)) as Record<string, unknown>)
       : null,
+    exampleJob: describeExample(kernel),
   };
+}
+
+function describeExample(kernel: AnyKernel): KernelForm['exampleJob'] {
+  const example = (kernel as { exampleJob?: { label?: unknown; description?: unknown } }).exampleJob;
+  if (typeof example?.label !== 'string' || typeof example.description !== 'string') return null;
+  return { label: example.label, description: example.description };
 }
 
 function typeOf(node: JsonSchemaNode): string | undefined {

@@ -10,6 +10,15 @@ import { getKernel } from '@/lib/kernels/registry';
 import { replicationSchema } from '@/lib/protocol/jobs';
 import { FormValueError, type KernelForm, paramFields, paramsFromForm } from '@/lib/protocol/kernel-forms';
 import { demoInputs } from './demo-inputs';
+
+/** What a kernel's `exampleJob` builds (lib/kernels/onnx/example-model.ts `KernelExample`). */
+interface KernelExampleModule {
+  build(): {
+    params: Record<string, unknown>;
+    inputs: Record<string, { bytes: Uint8Array; summary: string }>;
+  };
+}
+
 import { errorTarget } from './error-target';
 import {
   buttonPrimary,
@@ -257,6 +266,28 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     );
   }
 
+  /** The kernel's own example job (e.g. onnx's classifier), built here from the kernel module. */
+  async function applyExample() {
+    if (!form?.example) return;
+    const { getKernel } = await import('@/lib/kernels/registry');
+    const example = (getKernel(form.name) as { example?: KernelExampleModule } | undefined)?.example;
+    if (!example) return;
+    const built = example.build();
+    for (const [name, field] of Object.entries(built.params)) {
+      if (typeof field === 'string' || typeof field === 'boolean') setValue(name, field);
+      else if (typeof field === 'number') setValue(name, String(field));
+    }
+    for (const [name, { bytes, summary }] of Object.entries(built.inputs)) {
+      setInput(name, {
+        blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+        filename: name === 'model' ? 'model.onnx' : `${name}.npy`,
+        summary: `${summary} · ${formatBytes(bytes.length)}`,
+        demo: true,
+      });
+    }
+    setAnnouncement(`Example ready: ${Object.keys(built.inputs).join(', ')}.`);
+  }
+
   function buildJob(): {
     kernel: string;
     params: Record<string, unknown>;
@@ -477,7 +508,13 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
                   Use demo matrices
                 </button>
               ) : null}
+              {form.exampleJob ? (
+                <button type="button" onClick={() => void applyExample()} className={buttonSecondary}>
+                  {form.exampleJob.label}
+                </button>
+              ) : null}
             </div>
+            {form.exampleJob ? <p className={helpClass}>{form.exampleJob.description}</p> : null}
             {errors.inputs ? <p className={errorClass}>{errors.inputs}</p> : null}
             <div className="mt-4 grid gap-4 sm:grid-cols-2">
               {form.inputNames.map((name) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonPreview, previewKind } from './read-result';
+import { headRows, jsonPreview, previewKind } from './read-result';
 
 const result = (contentType: string, filename: string) => ({ url: '/r', contentType, filename, bytes: 1 });
 
@@ -38,5 +38,28 @@ describe('jsonPreview', () => {
   it('falls back to 1.96 standard errors, and to plain JSON for anything else', () => {
     expect(jsonPreview({ price: 2, stdError: 0.5, confidence95: null })).toMatchObject({ halfWidth: 0.98 });
     expect(jsonPreview({ answer: 42 })).toEqual({ kind: 'json', text: '{\n  "answer": 42\n}' });
+  });
+});
+
+describe('headRows', () => {
+  it('shows the first rows with each argmax, and recognises rows of class probabilities', () => {
+    const probs = new Float32Array([0.1, 0.7, 0.2, 0.6, 0.3, 0.1, 0.2, 0.2, 0.6]);
+    const head = headRows(probs, 3, 3, 2);
+    expect(head.rows.map((r) => r.argmax)).toEqual([1, 0]);
+    expect(head.rows).toHaveLength(2);
+    expect(head.probabilities).toBe(true);
+    const logits = headRows(new Float32Array([-1, 3, 2, 0]), 2, 2);
+    expect(logits.probabilities).toBe(false);
+    expect(logits.rows.map((r) => r.argmax)).toEqual([1, 0]);
+    const wide = headRows(
+      new Float32Array(40).map((_, i) => i % 20),
+      2,
+      20,
+      8,
+      10,
+    );
+    expect(wide.shownCols).toBe(10);
+    expect(wide.rows[0]!.values).toHaveLength(10);
+    expect(wide.rows[0]!.argmax).toBe(19);
   });
 });

@@ -9,7 +9,7 @@ export type Preview =
   | { kind: 'loading' }
   | { kind: 'none' }
   | { kind: 'error'; message: string }
-  | { kind: 'matrix'; stats: MatrixStats }
+  | { kind: 'matrix'; stats: MatrixStats; head: RowsPreview }
   | { kind: 'nonces'; nonces: string[] }
   | {
       kind: 'estimate';
@@ -80,4 +80,42 @@ export function jsonPreview(value: unknown): Preview {
   }
   const text = JSON.stringify(value, null, 2);
   return { kind: 'json', text: text.length > 4000 ? `${text.slice(0, 4000)}\n…` : text };
+}
+
+/** The first rows of a result, and for a classifier's output (rows of probabilities) each row's argmax. */
+export interface RowsPreview {
+  rows: { index: number; values: number[]; argmax: number }[];
+  /** Columns shown of each row (the rest are elided). */
+  shownCols: number;
+  /** Every shown row is non-negative and sums to 1 (a softmax): the argmax is the predicted class. */
+  probabilities: boolean;
+}
+
+/**
+ * The first `count` rows of a row-major `rows×cols` result (at most `maxCols` values each), with
+ * each row's argmax over all its columns.
+ * @example headRows(new Float32Array([0.1, 0.9, 0.8, 0.2]), 2, 2).rows[0].argmax // 1
+ */
+export function headRows(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  count = 8,
+  maxCols = 10,
+): RowsPreview {
+  const shown: RowsPreview['rows'] = [];
+  let probabilities = cols > 1;
+  for (let r = 0; r < Math.min(rows, count); r++) {
+    const row = data.subarray(r * cols, (r + 1) * cols);
+    let argmax = 0;
+    let sum = 0;
+    for (let c = 0; c < cols; c++) {
+      if (row[c]! > row[argmax]!) argmax = c;
+      if (row[c]! < 0) probabilities = false;
+      sum += row[c]!;
+    }
+    if (Math.abs(sum - 1) > 1e-3) probabilities = false;
+    shown.push({ index: r, values: Array.from(row.subarray(0, maxCols)), argmax });
+  }
+  return { rows: shown, shownCols: Math.min(cols, maxCols), probabilities };
 }

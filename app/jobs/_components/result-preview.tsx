@@ -3,12 +3,12 @@
 import { useEffect, useState } from 'react';
 import { browserApi } from '@/lib/api/api-call';
 import { getJobResultBytes } from '@/lib/api/jobs-api';
-import { parseNpy } from '@/lib/kernels/npy';
+import { parseNpyArray } from '@/lib/kernels/npy';
 import type { JobSummary } from '@/lib/protocol/jobs';
 import { buttonPrimary } from './field-styles';
 import { formatBytes, formatValue } from './format';
 import { matrixStats } from './matrix-stats';
-import { jsonPreview, type Preview, previewKind } from './read-result';
+import { headRows, jsonPreview, type Preview, previewKind } from './read-result';
 import { storedIdentity } from './submitter-identity';
 
 type JobResult = NonNullable<JobSummary['result']>;
@@ -47,8 +47,15 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
         storedIdentity()?.token,
       );
       if (kind === 'npy') {
-        const matrix = parseNpy(bytes, result.filename);
-        setPreview({ kind: 'matrix', stats: matrixStats(matrix.data, matrix.shape[0], matrix.shape[1]) });
+        // Any rank: rows are the first axis, the rest flattened (an onnx output of shape (n, c, h, w)).
+        const array = parseNpyArray(bytes, result.filename);
+        const rows = array.shape[0] ?? 1;
+        const cols = array.shape.slice(1).reduce((product, dim) => product * dim, 1);
+        setPreview({
+          kind: 'matrix',
+          stats: matrixStats(array.data, rows, cols),
+          head: headRows(array.data, rows, cols),
+        });
       } else {
         setPreview(jsonPreview(JSON.parse(new TextDecoder().decode(bytes))));
       }
@@ -116,6 +123,40 @@ export function ResultPreview({ result, title }: { result: JobResult; title: str
                 </div>
               ))}
             </dl>
+            {preview.head.rows.length > 0 ? (
+              <table
+                data-testid="result-rows"
+                className="mt-4 w-full text-left font-mono text-xs tabular-nums"
+              >
+                <caption className="mb-1 text-left font-sans text-sm">
+                  First {preview.head.rows.length} rows
+                  {preview.head.probabilities ? ' (class probabilities; argmax is the predicted class)' : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="pr-3">
+                      row
+                    </th>
+                    <th scope="col" className="pr-3">
+                      values
+                      {preview.stats.cols > preview.head.shownCols
+                        ? ` (first ${preview.head.shownCols})`
+                        : ''}
+                    </th>
+                    <th scope="col">argmax</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.head.rows.map((row) => (
+                    <tr key={row.index}>
+                      <td className="pr-3">{row.index}</td>
+                      <td className="pr-3">{row.values.map((v) => formatValue(v)).join('  ')}</td>
+                      <td data-testid="result-argmax">{row.argmax}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
           </div>
         ) : null}
         {preview.kind === 'nonces' ? (

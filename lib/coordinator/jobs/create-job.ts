@@ -52,13 +52,13 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
     prepared = await getCpuPool().run(
       'prepareJob',
       { kernel: kernel.name, params: input.params, inputs: input.inputs, maxShards: maxShardsPerJob },
-      { timeoutMs: prepareBudgetMs },
+      { timeoutMs: kernel.validationBudgetMs ?? prepareBudgetMs },
     );
   } catch (error) {
     if (error instanceof CpuBudgetError) {
       throw new ApiError(
         'invalid_input',
-        `params: validating and splitting this job needs more than the limit of ${prepareBudgetMs} ms (or of its memory budget); for \`wgsl\` simplify the shader's call graph, otherwise use fewer, larger shards.`,
+        `params: validating and splitting this job needs more than the limit of ${kernel.validationBudgetMs ?? prepareBudgetMs} ms (or of its memory budget); for \`wgsl\` simplify the shader's call graph, otherwise use fewer, larger shards.`,
         'params',
       );
     }

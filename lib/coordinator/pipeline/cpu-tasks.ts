@@ -71,6 +71,8 @@ async function prepareJob(input: {
   }
   let specs: ShardSpec<unknown>[];
   try {
+    // A kernel may also try the job for real (onnx loads the model and runs a row).
+    await kernel.validateJob?.({ params: parsed.data, inputs: input.inputs });
     specs = kernel.split({ params: parsed.data, inputs: input.inputs });
   } catch (error) {
     if (error instanceof KernelInputError) {

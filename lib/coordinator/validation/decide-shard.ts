@@ -33,6 +33,8 @@ export interface ShardDecision {
   canonicalSha256: string | null;
   /** Size of the largest group of agreeing, not-invalid results. */
   bestAgreeing: number;
+  /** Agreeing results the shard needs from now on (raised to 2 when nothing could be proven). */
+  quorum: number;
   /** The status each replica should have now, with the reason for `invalid`. */
   results: Map<string, { status: ResultStatus; reason: string | null }>;
   /** Something could not be decided now: keep the shard due for another look. */
@@ -99,6 +101,7 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
       status: 'verified',
       canonicalSha256: shard.canonicalSha256,
       bestAgreeing: shard.quorum,
+      quorum: shard.quorum,
       results,
       undecided,
     };
@@ -109,6 +112,7 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
       status: shard.status,
       canonicalSha256: shard.canonicalSha256,
       bestAgreeing: 0,
+      quorum: shard.quorum,
       results,
       undecided,
     };
@@ -124,7 +128,11 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   const best = provenAlone
     ? candidates
     : groups.reduce<Replica[]>((a, g) => (g.length > a.length ? g : a), []);
-  const verified = provenAlone || best.length >= shard.quorum;
+  // Results nobody could prove (the check said `plausible`) always need two that agree, whatever
+  // quorum was asked for: one unproven answer is one volunteer's word.
+  const unproven = candidates.some((r) => r.check === 'plausible');
+  const quorum = provenAlone || !unproven ? shard.quorum : Math.max(shard.quorum, 2);
+  const verified = provenAlone || best.length >= quorum;
   if (verified) {
     const winners = new Set(best);
     for (const r of candidates) {
@@ -136,6 +144,7 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
       status: 'verified',
       canonicalSha256: (provenAlone ? proven : best[0]!).sha256,
       bestAgreeing: best.length,
+      quorum,
       results,
       undecided,
     };
@@ -146,6 +155,7 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
     status: failed ? 'failed' : 'pending',
     canonicalSha256: null,
     bestAgreeing: best.length,
+    quorum,
     results,
     undecided,
   };

@@ -72,13 +72,13 @@ export async function writeVerdicts(
       const before = byId.get(w.shardId)!;
       if (w.kind === 'closed') {
         shardRows.push(
-          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true)`,
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true, NULL::int)`,
         );
         continue;
       }
       if (w.kind === 'undecided') {
         shardRows.push(
-          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false)`,
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false, NULL::int)`,
         );
         continue;
       }
@@ -97,7 +97,7 @@ export async function writeVerdicts(
         writeOfResult.set(r.id, w);
       }
       shardRows.push(
-        sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false)`,
+        sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false, ${d.quorum}::int)`,
       );
       const jd = jobDelta.get(w.jobId) ?? { verified: 0, failed: 0 };
       if (d.status === 'verified' && before.status !== 'verified') jd.verified += 1;
@@ -128,8 +128,9 @@ export async function writeVerdicts(
         best_agreeing = COALESCE(v.best_agreeing, s.best_agreeing),
         canonical_sha256 = COALESCE(v.canonical_sha256, s.canonical_sha256),
         awaiting = CASE WHEN v.closed THEN 0 ELSE GREATEST(s.awaiting - v.checked, 0) END,
-        validate_after = v.validate_after
-      FROM (VALUES ${sql.join(shardRows, sql`, `)}) AS v(id, status, best_agreeing, canonical_sha256, checked, validate_after, closed)
+        validate_after = v.validate_after,
+        quorum = COALESCE(v.quorum, s.quorum)
+      FROM (VALUES ${sql.join(shardRows, sql`, `)}) AS v(id, status, best_agreeing, canonical_sha256, checked, validate_after, closed, quorum)
       WHERE s.id = v.id
     `);
 

@@ -167,7 +167,7 @@ describe('hashsearch dispatch', () => {
   );
 
   it('sizes the hits buffer from hashsearchMaxHits, the cap the server enforces, plus the ringer slots', () => {
-    const dispatch = hashsearch.dispatch({ params, inputs: {} }, adapter);
+    const dispatch = hashsearch.dispatch!({ params, inputs: {} }, adapter);
     const maxHits = hashsearchMaxHits(params.nonceCount, params.difficulty);
     expect(hashsearchHitsBytes(maxHits)).toBe(8 + 8 * HASHSEARCH_RINGERS + 8 * maxHits);
     expect(dispatch.buffers[1]).toEqual({ usage: 'readwrite', size: hashsearchHitsBytes(maxHits) });
@@ -248,7 +248,7 @@ describe('finishHashsearch', () => {
     const all = u64s(expected);
     const hits = all.slice(0, all.length - R).reverse();
     expect(hits.some((nonce) => nonce >= 2n ** 32n) && hits.some((nonce) => nonce < 2n ** 32n)).toBe(true);
-    const dispatch = hashsearch.dispatch(shard, adapter);
+    const dispatch = hashsearch.dispatch!(shard, adapter);
     const maxHits = hashsearchMaxHits(600, 5);
     const bytes = readback(hits.length, hits, maxHits);
     const view = new DataView(bytes.buffer);

@@ -186,7 +186,7 @@ describe('mandelbrot credit and GPU', () => {
   it('is a CPU-capable kernel whose GPU dispatch writes exactly the result size', () => {
     expect(mandelbrot.requiresWebGPU).toBe(false);
     const shard = split({ width: 50, height: 40, tileSize: 32 })[3]!;
-    const dispatch = mandelbrot.dispatch(shard, {} as never);
+    const dispatch = mandelbrot.dispatch!(shard, {} as never);
     expect(dispatch).toMatchObject({ ...mandelbrotDispatch(shard), finish: expect.any(Function) });
     expect(dispatch.readback.bytes).toBe((mandelbrot.resultSize(shard.params) as { exact: number }).exact);
   });

@@ -115,9 +115,9 @@ describe('chooseMatmulVariant', () => {
 
   it('is what matmul.dispatch runs, named in the shader key', () => {
     const spec = shard(8, 8, 8);
-    expect(matmul.dispatch(spec, swiftshader).shaderKey).toBe('matmul/register/8x8');
-    expect(matmul.dispatch(spec, discrete).shaderKey).toBe('matmul/tiled/8x8');
-    expect(matmul.dispatch(spec, discrete).code).toBe(MATMUL_VARIANTS.tiled.code);
+    expect(matmul.dispatch!(spec, swiftshader).shaderKey).toBe('matmul/register/8x8');
+    expect(matmul.dispatch!(spec, discrete).shaderKey).toBe('matmul/tiled/8x8');
+    expect(matmul.dispatch!(spec, discrete).code).toBe(MATMUL_VARIANTS.tiled.code);
   });
 });
 

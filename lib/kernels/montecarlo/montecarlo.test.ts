@@ -178,7 +178,7 @@ describe('montecarlo verification, credit and GPU', () => {
 
   it('runs on CPU workers too, and its GPU dispatch reads back exactly the result size', () => {
     expect(montecarlo.requiresWebGPU).toBe(false);
-    expect(montecarlo.dispatch(shard!, {} as never).readback.bytes).toBe(20 * 8);
+    expect(montecarlo.dispatch!(shard!, {} as never).readback.bytes).toBe(20 * 8);
     expect(montecarlo.wgsl).toContain('fn philox4x32_10');
   });
 });
