@@ -1,6 +1,7 @@
 /**
  * Runs once when the Next.js server starts: open the database and apply migrations before traffic,
- * then start the reward epoch schedule (every EPOCH_SECONDS; safe with several processes).
+ * then start the reward epoch schedule (every EPOCH_SECONDS; safe with several processes) and the
+ * deposit watcher (every DEPOSIT_POLL_SECONDS).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -8,4 +9,6 @@ export async function register(): Promise<void> {
   await getDbHandle();
   const { startEpochScheduler } = await import('./lib/coordinator/epoch-scheduler');
   startEpochScheduler();
+  const { startDepositWatcher } = await import('./lib/coordinator/rewards/refresh-deposits');
+  startDepositWatcher();
 }

@@ -3,6 +3,7 @@ import { getBlobs, putBlobs } from '../db/blobs';
 import type { Tx } from '../db/client';
 import { jobs, shards } from '../db/schema';
 import { getKernel } from '../kernels/registry';
+import { settleJobFunds } from './rewards/settle-job-funds';
 
 /**
  * Assimilation: builds the job output from every shard's verified result and completes the job.
@@ -39,4 +40,5 @@ export async function assembleJob(tx: Tx, jobId: string, now: Date): Promise<voi
       updatedAt: now,
     })
     .where(eq(jobs.id, jobId));
+  await settleJobFunds(tx, jobId);
 }

@@ -5,6 +5,7 @@ import { jobs, shards } from '../db/schema';
 import { ApiError } from '../errors';
 import { type AnyKernel, KernelInputError, type ShardSpec } from '../kernels/kernel';
 import { getKernel, kernelNames } from '../kernels/registry';
+import { reserveJobFunds } from './rewards/reserve-job-funds';
 
 /** Most shards one job may have: beyond this the submitter should use larger tiles. */
 export const maxShardsPerJob = 100_000;
@@ -17,6 +18,8 @@ export interface CreateJobInput {
   inputs: Record<string, Uint8Array>;
   replication?: { min: number; max: number };
   title?: string;
+  /** A paid job's price in token units per work unit; unset for an unpaid job. */
+  payment?: { pricePerWorkUnit: string };
 }
 
 /** Default replication: one result when the kernel can prove a result alone, else a quorum of two. */
@@ -27,7 +30,7 @@ export function defaultReplication(kernel: AnyKernel): { min: number; max: numbe
 
 /**
  * Validates a job completely — kernel, params, inputs, shapes — and only then stores it: blobs,
- * the job and its shards in one transaction. Bad input throws a 400 naming the field and stores nothing.
+ * the job, its shards and (for a paid job) its reservation in one transaction. Bad input throws a 400 naming the field and stores nothing.
  */
 export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId: string; shards: number }> {
   const kernel = getKernel(input.kernel);
@@ -129,6 +132,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       needsHomogeneous: kernel.homogeneous?.(spec.params) ?? false,
     }));
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(shards).values(rows.slice(i, i + 1000));
+    await reserveJobFunds(tx, { jobId, ownerId: input.ownerId, payment: input.payment, shards: rows });
   });
   return { jobId, shards: specs.length };
 }

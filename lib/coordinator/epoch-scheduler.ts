@@ -45,10 +45,7 @@ export function startEpochScheduler(
         console.log(`reward epoch ${result.epoch} resumed: ${result.status}`);
         return;
       }
-      const result = await closeEpoch(db, chain, {
-        rate: settings.TOKEN_UNITS_PER_WORK_UNIT,
-        minIntervalMs: periodMs - tickMs / 2,
-      });
+      const result = await closeEpoch(db, chain, { minIntervalMs: periodMs - tickMs / 2 });
       if (result.status === 'published') {
         console.log(`reward epoch ${result.epoch} published: root ${result.root}, tx ${result.txHash}`);
       }

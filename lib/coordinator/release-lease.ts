@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client';
 import { ApiError } from '../errors';
 import { clock } from './clock';
+import { settleJobFunds } from './rewards/settle-job-funds';
 
 export interface ReleaseOutcome {
   leaseId: string;
@@ -62,6 +63,7 @@ export async function releaseLease(
           finished_at = COALESCE(finished_at, ${now}),
           updated_at = ${now}
         WHERE id = ${row.job_id}::uuid`);
+      await settleJobFunds(tx, row.job_id);
     }
     return { leaseId, state: 'failed' };
   });

@@ -9,6 +9,8 @@ import { getKernel } from '../kernels/registry';
 import { assembleJob } from './assemble-job';
 import { clock } from './clock';
 import { groupAgreeing } from './group-agreeing';
+import { payVerifiedResults } from './rewards/pay-verified-results';
+import { settleJobFunds } from './rewards/settle-job-funds';
 
 export interface ResultSubmission {
   leaseId: string;
@@ -432,6 +434,15 @@ async function writeBatch(
       JOIN volunteers vol ON vol.id = v.volunteer_id
       ON CONFLICT (result_id) DO NOTHING
     `);
+    await payVerifiedResults(
+      tx,
+      credited.map((r) => ({
+        resultId: r.id,
+        volunteerId: r.volunteerId,
+        jobId: jobByShard.get(r.shardId)!,
+        workUnits: workUnitsByShard.get(r.shardId)!,
+      })),
+    );
   }
 
   // Counters on jobs, then volunteers, each in id order (a fixed lock order across transactions).
@@ -469,6 +480,7 @@ async function writeBatch(
       .where(eq(jobs.id, jobId))
       .returning({ status: jobs.status, verified: jobs.shardsVerified, total: jobs.shardsTotal });
     const job = updated[0];
+    if (job?.status === 'failed') await settleJobFunds(tx, jobId);
     if (job && job.status === 'running' && job.verified === job.total) await assembleJob(tx, jobId, now);
   }
 

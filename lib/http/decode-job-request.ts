@@ -9,6 +9,7 @@ export interface DecodedJobRequest {
   inputs: Record<string, Uint8Array>;
   replication?: { min: number; max: number };
   title?: string;
+  payment?: { pricePerWorkUnit: string };
 }
 
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -61,7 +62,7 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   if (typeof meta !== 'string') {
     throw new ApiError(
       'invalid_request',
-      'job: missing; add a "job" part holding {kernel, params, replication?, title?} as JSON.',
+      'job: missing; add a "job" part holding {kernel, params, replication?, title?, payment?} as JSON.',
       'job',
     );
   }

@@ -17,7 +17,21 @@ export const registerVolunteerResponseSchema = z.object({
   token: z.string(),
 });
 
-export const volunteerMeResponseSchema = z.object({
+/** Token units (10⁻¹⁸ CYCLE) as decimal strings. */
+export const volunteerMoneySchema = z.object({
+  /** Earned from verified results of paid jobs, after the protocol fee (claimable once in an epoch). */
+  earnings: z.string(),
+  /** The linked wallet's spendable balance for paying jobs ("0" without a wallet). */
+  balance: z.string(),
+  /** Held by the wallet's paid jobs that are still running. */
+  reserved: z.string(),
+  /** Where the balance came from and went; null without a linked wallet. */
+  funds: z
+    .object({ deposited: z.string(), granted: z.string(), withdrawn: z.string(), spent: z.string() })
+    .nullable(),
+});
+
+export const volunteerMeResponseSchema = volunteerMoneySchema.extend({
   volunteerId: z.uuid(),
   site: z.string().nullable(),
   address: z.string().nullable(),
@@ -33,3 +47,4 @@ export const volunteerMeResponseSchema = z.object({
 
 export type RegisterVolunteerRequest = z.infer<typeof registerVolunteerRequestSchema>;
 export type VolunteerMe = z.infer<typeof volunteerMeResponseSchema>;
+export type VolunteerMoney = z.infer<typeof volunteerMoneySchema>;
