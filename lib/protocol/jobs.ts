@@ -68,7 +68,8 @@ export const jobSummarySchema = z.object({
       refunded: z.string().nullable(),
       feeBps: z.number().int(),
     })
-    .nullable(),
+    .nullable()
+    .default(null),
   /** Present once completed: where to download the verified output. */
   result: z
     .object({ url: z.string(), contentType: z.string(), filename: z.string(), bytes: z.number() })

@@ -1,5 +1,6 @@
 'use client';
 
+import { formatUnits as formatCycleUnits } from 'viem';
 import type { AdapterSummary } from '@/workers/compute-api';
 import type { VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
@@ -7,6 +8,7 @@ import { stateDotColour } from './state-dot';
 import { ThrottleSlider } from './throttle-slider';
 import { ThroughputSparkline } from './throughput-sparkline';
 import { useVolunteer } from './use-volunteer';
+import { WorkPays } from './work-pays';
 
 const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
@@ -129,7 +131,15 @@ export function DonatePanel() {
           value={view.credit ? formatUnits(view.credit.credit.verified) : '—'}
           testId="stat-credit-verified"
         />
+        <Stat
+          label="Earned (paid jobs)"
+          value={view.credit ? `${formatCycleUnits(BigInt(view.credit.earnings), 18)} CYCLE` : '—'}
+          testId="stat-earnings"
+          wide
+        />
       </dl>
+
+      <WorkPays jobId={view.lastJobId} className="text-sm text-slate-700 dark:text-slate-300" />
 
       <figure className="flex flex-col gap-1">
         <ThroughputSparkline
@@ -146,7 +156,8 @@ export function DonatePanel() {
 
       <p className="text-xs text-slate-500 dark:text-slate-400">
         Credit is counted in work units (one unit = a million operations); it becomes verified once other
-        volunteers' results or the server's checks agree with yours.
+        volunteers' results or the server's checks agree with yours. Credit ranks you on the leaderboard;
+        CYCLE comes only from jobs someone paid for — link a wallet on /rewards to claim it.
       </p>
 
       {view.lastError && (

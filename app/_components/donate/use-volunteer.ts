@@ -43,6 +43,8 @@ export interface VolunteerView {
   /** Shards per second, one sample a second, oldest first. */
   history: number[];
   credit: VolunteerMe | null;
+  /** The job of the shard computed last (to say whether the work pays). */
+  lastJobId: string | null;
   lastError: VolunteerErrorEvent | null;
   /** Waiting because the coordinator has no work. */
   noWork: boolean;
@@ -57,6 +59,7 @@ const initialView: VolunteerView = {
   throughput: null,
   history: [],
   credit: null,
+  lastJobId: null,
   lastError: null,
   noWork: false,
   dutyPercent: 100,
@@ -93,7 +96,9 @@ export function useVolunteer() {
         setView((v) => ({ ...v, state, pauseReason, ...(state === 'starting' ? { lastError: null } : {}) })),
       ),
       client.on('adapter', (adapter) => setView((v) => ({ ...v, adapter }))),
-      client.on('shard', () => setView((v) => ({ ...v, shardsDone: client.shardsDone, noWork: false }))),
+      client.on('shard', (shard) =>
+        setView((v) => ({ ...v, shardsDone: client.shardsDone, noWork: false, lastJobId: shard.jobId })),
+      ),
       client.on('throughput', (throughput) => {
         latestThroughput.current = throughput;
         setView((v) => ({ ...v, throughput }));

@@ -5,6 +5,7 @@ import type { VolunteerState } from '@/workers/volunteer-client';
 import type { PauseReason } from '@/workers/volunteer-conditions';
 import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
+import { WorkPays } from '../../_components/donate/work-pays';
 import { formatCredit } from '../../jobs/_components/format';
 import { useEmbedVolunteer } from './use-embed-volunteer';
 
@@ -164,6 +165,11 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
       <div className="[&_p]:sr-only">
         <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />
       </div>
+      <WorkPays
+        jobId={view.lastJobId}
+        compact
+        className="mt-1 truncate text-[11px] leading-4 text-slate-600 dark:text-slate-400"
+      />
       <dl className="mt-auto grid grid-cols-4 gap-1">
         <Stat
           label="Shards"

@@ -18,6 +18,8 @@ export interface EmbedView {
   shardsDone: number;
   throughput: Throughput | null;
   credit: VolunteerMe | null;
+  /** The job of the shard computed last (to say whether the work pays). */
+  lastJobId: string | null;
   lastError: VolunteerErrorEvent | null;
   noWork: boolean;
   dutyPercent: number;
@@ -32,6 +34,7 @@ const initialView: EmbedView = {
   shardsDone: 0,
   throughput: null,
   credit: null,
+  lastJobId: null,
   lastError: null,
   noWork: false,
   dutyPercent: 100,
@@ -62,7 +65,9 @@ export function useEmbedVolunteer(site: string, post: ((message: unknown) => voi
         setView((v) => ({ ...v, state, pauseReason, ...(state === 'starting' ? { lastError: null } : {}) })),
       ),
       client.on('adapter', (adapter) => setView((v) => ({ ...v, cpuFallback: adapter.mode === 'cpu' }))),
-      client.on('shard', () => setView((v) => ({ ...v, shardsDone: client.shardsDone, noWork: false }))),
+      client.on('shard', (shard) =>
+        setView((v) => ({ ...v, shardsDone: client.shardsDone, noWork: false, lastJobId: shard.jobId })),
+      ),
       client.on('throughput', (throughput) => setView((v) => ({ ...v, throughput }))),
       client.on('credit', (credit) => setView((v) => ({ ...v, credit }))),
       client.on('noWork', () => setView((v) => ({ ...v, noWork: true }))),

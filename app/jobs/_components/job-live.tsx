@@ -5,6 +5,7 @@ import { type JobSummary, jobSummarySchema } from '@/lib/protocol/jobs';
 import { estimateEta, type ProgressSample } from './estimate-eta';
 import { buttonDanger, buttonSecondary } from './field-styles';
 import { formatDuration, formatTimestamp } from './format';
+import { JobPayment } from './job-payment';
 import { ProgressBar } from './progress-bar';
 import { ResultPreview } from './result-preview';
 import { StatusBadge } from './status-badge';
@@ -194,6 +195,8 @@ export function JobLive({ initial }: { initial: JobSummary }) {
             </div>
           ))}
         </dl>
+
+        <JobPayment payment={job.payment} />
 
         {job.error ? (
           <p className="mt-4 rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-300">

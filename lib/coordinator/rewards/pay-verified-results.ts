@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../db/client';
 import { env } from '../../env';
-import { protocolFee, workUnitsCost } from './token-amount';
+import { protocolFee, workUnitsCost } from '../../protocol/job-cost';
 
 /** One result that was just credited (a verified, agreeing result). */
 export interface CreditedResult {

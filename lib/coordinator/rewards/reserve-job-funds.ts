@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../db/client';
 import { env } from '../../env';
 import { ApiError } from '../../errors';
+import { jobReservation } from '../../protocol/job-cost';
 import { getAccountBalance, lockAccount } from './account-balance';
-import { maxTokenAmount, parseTokenAmount, workUnitsCost } from './token-amount';
+import { maxTokenAmount, parseTokenAmount } from './token-amount';
 
 export interface ReserveJobFundsInput {
   jobId: string;
@@ -12,16 +13,6 @@ export interface ReserveJobFundsInput {
   payment?: { pricePerWorkUnit: string };
   /** The job's shards as inserted: work units and the most results each may receive. */
   shards: readonly { workUnits: number; maxResults: number }[];
-}
-
-/**
- * The worst-case cost of a paid job: every shard paid for as many results as it may receive,
- * Σ floor(price × shard work units) × max results — at most price × work units × replication.max.
- */
-export function jobReservation(price: bigint, shards: ReserveJobFundsInput['shards']): bigint {
-  let total = 0n;
-  for (const shard of shards) total += workUnitsCost(shard.workUnits, price) * BigInt(shard.maxResults);
-  return total;
 }
 
 /**

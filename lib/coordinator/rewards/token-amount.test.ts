@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../errors';
-import {
-  decimalWorkUnits,
-  maxTokenAmount,
-  parseTokenAmount,
-  protocolFee,
-  workUnitsCost,
-} from './token-amount';
+import { decimalWorkUnits, protocolFee, workUnitsCost } from '../../protocol/job-cost';
+import { maxTokenAmount, parseTokenAmount } from './token-amount';
 
 describe('token amounts', () => {
   it('expands float work units to exact decimals', () => {
