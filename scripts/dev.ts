@@ -48,6 +48,13 @@ async function main(): Promise<void> {
     const chain = await startDevChain({ dataDir, port: settings.DEV_CHAIN_PORT });
     children.push(chain.process);
     Object.assign(childEnv, chain.env);
+    // Protocol fees go to the dev operator (anvil's first account) unless a treasury is set.
+    if (!settings.TREASURY_ADDRESS) {
+      const { privateKeyToAccount } = await import('viem/accounts');
+      childEnv.TREASURY_ADDRESS = privateKeyToAccount(
+        chain.env.PUBLISHER_PRIVATE_KEY as `0x${string}`,
+      ).address;
+    }
     console.log(
       `local chain ${chain.env.RPC_URL} (chain id ${chain.chainId}), distributor ${chain.distributorAddress}`,
     );
@@ -81,6 +88,13 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   console.log(`\nSpare Cycles is running at ${url}\n`);
+  // `npm run dev` shows paid work from the first minute: a grant funds a paid demo job (once per DATA_DIR).
+  if (!production && !args.includes('--no-demo') && childEnv.RPC_URL && childEnv.ADMIN_TOKEN) {
+    const { seedPaidDemo } = await import('./seed-paid-demo');
+    await seedPaidDemo({ url, adminToken: childEnv.ADMIN_TOKEN, dataDir }).catch((error: unknown) =>
+      console.error('paid demo not seeded:', error instanceof Error ? error.message : error),
+    );
+  }
 }
 
 function run(command: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<void> {
