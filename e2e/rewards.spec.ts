@@ -221,6 +221,10 @@ test('a submitter deposits and pays for a job; the volunteer claims exactly what
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const axe = await new AxeBuilder({ page }).include('main').withTags(['wcag2a', 'wcag2aa']).analyze();
-    expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.help}`)).toEqual([]);
+    expect(
+      axe.violations.map(
+        (v) => `${colorScheme} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      ),
+    ).toEqual([]);
   }
 });
