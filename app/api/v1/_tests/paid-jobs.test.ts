@@ -24,6 +24,8 @@ import { type Anvil, startAnvil } from '@/lib/chain/anvil';
 import { deployContracts } from '@/lib/chain/deploy';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '@/lib/chain/generated/contracts';
 import { createRewardChain, type RewardChain } from '@/lib/chain/reward-chain';
+import { payVerifiedResults } from '@/lib/coordinator/rewards/pay-verified-results';
+import { settleJobFunds } from '@/lib/coordinator/rewards/settle-job-funds';
 import { syncDeposits } from '@/lib/coordinator/rewards/sync-deposits';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -395,5 +397,58 @@ describe('paid jobs on anvil', () => {
     await publicClient.waitForTransactionReceipt({ hash });
     expect((await syncDeposits(testDb.db, chain, options)).credited).toBe(0);
     expect((await me(holder)).funds!.deposited).toBe(balance);
+  });
+
+  it('pays a verified result and settles a job exactly once, however often and from however many callers', async () => {
+    const owner = await linked(sponsor);
+    const worker = await SimVolunteer.register();
+    const job = await matmulJob(owner, 2, { price: String(price), replication: { min: 1, max: 1 } });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const jobId = job.body.jobId as string;
+    const [lease] = await worker.lease(1);
+    await worker.submitBatch([{ leaseId: lease!.leaseId, bytes: await worker.compute(lease!) }]);
+    const [credit] = await queryRows<{ result_id: string; volunteer_id: string; work_units: number }>(
+      testDb.db,
+      sql`SELECT result_id, volunteer_id, work_units FROM credits WHERE job_id = ${jobId}::uuid`,
+    );
+    const credited = [
+      {
+        resultId: credit!.result_id,
+        volunteerId: credit!.volunteer_id,
+        jobId,
+        workUnits: Number(credit!.work_units),
+      },
+    ];
+    const spent = async () =>
+      (
+        await queryRows<{ spent: string }>(
+          testDb.db,
+          sql`SELECT spent::text FROM job_payments WHERE job_id = ${jobId}::uuid`,
+        )
+      )[0]!.spent;
+    expect(await spent()).toBe(String(perShard));
+    // The validator runs again (a retry), and two processes run it at once: nothing more is paid.
+    await testDb.db.transaction((tx) => payVerifiedResults(tx, credited));
+    await Promise.all([
+      testDb.db.transaction((tx) => payVerifiedResults(tx, credited)),
+      testDb.db.transaction((tx) => payVerifiedResults(tx, credited)),
+    ]);
+    expect(await spent()).toBe(String(perShard));
+    expect((await me(worker)).earnings).toBe(String(perShard - (perShard * feeBps) / 10_000n));
+
+    // Settling a running job does nothing; after cancellation it refunds once, however often called.
+    await testDb.db.transaction((tx) => settleJobFunds(tx, jobId));
+    expect((await api.job(jobId)).body.payment.refunded).toBeNull();
+    const before = BigInt((await me(owner)).balance);
+    expect((await api.cancel(owner.token, jobId)).status).toBe(200);
+    await Promise.all([
+      testDb.db.transaction((tx) => settleJobFunds(tx, jobId)),
+      testDb.db.transaction((tx) => settleJobFunds(tx, jobId)),
+    ]);
+    expect(BigInt((await me(owner)).balance)).toBe(before + perShard); // the unspent second shard
+    // A result verified after the job ended pays nothing.
+    await testDb.db.execute(sql`DELETE FROM ledger_entries WHERE result_id = ${credit!.result_id}::uuid`);
+    await testDb.db.transaction((tx) => payVerifiedResults(tx, credited));
+    expect(await spent()).toBe(String(perShard));
   });
 });
