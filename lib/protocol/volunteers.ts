@@ -17,18 +17,22 @@ export const registerVolunteerResponseSchema = z.object({
   token: z.string(),
 });
 
-/** Token units (10⁻¹⁸ CYCLE) as decimal strings. */
+/**
+ * Token units (10⁻¹⁸ CYCLE) as decimal strings. Defaults let clients read coordinators that
+ * predate paid jobs.
+ */
 export const volunteerMoneySchema = z.object({
   /** Earned from verified results of paid jobs, after the protocol fee (claimable once in an epoch). */
-  earnings: z.string(),
+  earnings: z.string().default('0'),
   /** The linked wallet's spendable balance for paying jobs ("0" without a wallet). */
-  balance: z.string(),
+  balance: z.string().default('0'),
   /** Held by the wallet's paid jobs that are still running. */
-  reserved: z.string(),
+  reserved: z.string().default('0'),
   /** Where the balance came from and went; null without a linked wallet. */
   funds: z
     .object({ deposited: z.string(), granted: z.string(), withdrawn: z.string(), spent: z.string() })
-    .nullable(),
+    .nullable()
+    .default(null),
 });
 
 export const volunteerMeResponseSchema = volunteerMoneySchema.extend({
