@@ -57,7 +57,7 @@ export function WorkPays({
 }: {
   jobId: string | null;
   className?: string;
-  /** The widget's short form. */
+  /** The widget's short form: an inline span, nothing until the job is known. */
   compact?: boolean;
 }) {
   const pays = useWorkPays(jobId);
@@ -70,6 +70,14 @@ export function WorkPays({
   } else if (pays?.kind === 'unpaid') {
     full = 'This work is unpaid: it earns credit, not CYCLE.';
     text = compact ? 'Unpaid: credit only' : full;
+  }
+  if (compact) {
+    if (!text) return null;
+    return (
+      <span className={className} title={full} data-testid="work-pays" data-pays={pays?.kind}>
+        {text}
+      </span>
+    );
   }
   return (
     <p

@@ -146,6 +146,9 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
           {fatal
             ? `Could not donate: ${fatal.message}`
             : statusText(view.state, view.pauseReason, view.noWork)}
+          {!fatal && active ? (
+            <WorkPays jobId={view.lastJobId} compact className="ml-1 text-slate-600 dark:text-slate-400" />
+          ) : null}
         </span>
       </p>
       <button
@@ -165,11 +168,6 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
       <div className="[&_p]:sr-only">
         <ThrottleSlider percent={view.dutyPercent} onChange={setDutyPercent} />
       </div>
-      <WorkPays
-        jobId={view.lastJobId}
-        compact
-        className="mt-1 truncate text-[11px] leading-4 text-slate-600 dark:text-slate-400"
-      />
       <dl className="mt-auto grid grid-cols-4 gap-1">
         <Stat
           label="Shards"
