@@ -129,6 +129,22 @@ test('a submitter deposits and pays for a job; the volunteer claims exactly what
   await fundAndDeposit(submitterPage, request, submitterWallet.address, submitterToken, deposited);
   expect(submitterWallet.calls).toContain('eth_sendTransaction');
 
+  // /jobs/new estimates a paid job's worst case against the balance: 2·32·16·8 operations =
+  // 0.008192 work units at 0.1 CYCLE each, up to 3 results per shard.
+  await submitterPage.goto('/jobs/new');
+  await submitterPage.locator('#param-m').fill('32');
+  await submitterPage.locator('#param-n').fill('16');
+  await submitterPage.locator('#param-k').fill('8');
+  await submitterPage.getByRole('button', { name: 'Use demo matrices' }).click();
+  await submitterPage.getByLabel('Pay volunteers for this job').check();
+  await submitterPage.getByLabel('Price per work unit (CYCLE)').fill('0.1');
+  await submitterPage.getByRole('button', { name: 'Estimate cost' }).click();
+  await expect(submitterPage.getByTestId('payment-estimate')).toContainText(
+    `Estimated cost: at most ${cycle(2_457_600_000_000_000n)}`,
+  );
+  await expect(submitterPage.getByTestId('payment-balance')).toContainText(`${cycle(deposited)} available`);
+  await expect(submitterPage.getByTestId('payment-estimate')).toContainText('returns to your balance');
+
   // The volunteer links its wallet before donating.
   const wallet = await installTestWallet(page, {
     privateKey: anvilKey1,
