@@ -7,7 +7,8 @@ import { settleJobFunds } from './rewards/settle-job-funds';
 
 /**
  * Cancels a job for its owner: pending shards and live leases are closed so no more work is handed
- * out or accepted, and a paid job's unspent reservation returns to the payer's balance. Cancelling an already cancelled job answers the same; a finished job is a 409.
+ * out or accepted, and a paid job's unspent reservation returns to the payer's balance. Cancelling
+ * an already cancelled job answers the same; a finished job is a 409.
  */
 export async function cancelJob(
   db: Db,

@@ -30,7 +30,8 @@ export function defaultReplication(kernel: AnyKernel): { min: number; max: numbe
 
 /**
  * Validates a job completely — kernel, params, inputs, shapes — and only then stores it: blobs,
- * the job, its shards and (for a paid job) its reservation in one transaction. Bad input throws a 400 naming the field and stores nothing.
+ * the job, its shards and (for a paid job) its reservation in one transaction. Bad input throws a
+ * 400 naming the field and stores nothing; a paid job the balance cannot cover throws a 402.
  */
 export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId: string; shards: number }> {
   const kernel = getKernel(input.kernel);
