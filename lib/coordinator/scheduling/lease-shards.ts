@@ -59,7 +59,7 @@ interface CandidateRow {
  * A volunteer holds at most `maxLive` live leases.
  *
  * Fairness: work is first taken from up to eight jobs, one per submitter, least recently served
- * first, an even share from each; only what that leaves unfilled comes from the oldest jobs.
+ * first, an even share of the request from each; only what that leaves unfilled comes from the oldest jobs.
  *
  * Rows are taken with `FOR UPDATE SKIP LOCKED`, so coordinators sharing one Postgres never wait on
  * each other; the unique (shard, volunteer) index makes "never two replicas of one shard to one
@@ -95,8 +95,7 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))`;
-    const perJob = Math.ceil(want / fairJobs);
-    const fair = await queryRows<CandidateRow>(
+    const picked = await queryRows<{ id: string }>(
       tx,
       sql`
       WITH served AS (
@@ -104,10 +103,21 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         FROM jobs j
         WHERE j.status IN ('queued', 'running') AND j.kernel IN (${kernelList})
         ORDER BY j.owner_id, j.last_leased_at NULLS FIRST, j.created_at
-      ), picked AS (
-        SELECT id FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
       )
-      SELECT c.* FROM picked p CROSS JOIN LATERAL (
+      SELECT id FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
+    `,
+    );
+    const perJob = Math.ceil(want / Math.max(1, picked.length));
+    const fair =
+      picked.length === 0
+        ? []
+        : await queryRows<CandidateRow>(
+            tx,
+            sql`
+      SELECT c.* FROM (VALUES ${sql.join(
+        picked.map((p, i) => sql`(${p.id}::uuid, ${i}::int)`),
+        sql`, `,
+      )}) AS p(id, rank) CROSS JOIN LATERAL (
         SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
         FROM shards s
         WHERE s.job_id = p.id AND ${leasable}
@@ -117,7 +127,7 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       ) c
       LIMIT ${want}
     `,
-    );
+          );
     let locked = fair;
     if (locked.length < want) {
       const taken = locked.map((r) => sql`${r.id}::uuid`);
