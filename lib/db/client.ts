@@ -37,6 +37,9 @@ const migrationsFolder = path.join(process.cwd(), 'lib/db/migrations');
 export async function openDb(options: { databaseUrl?: string; dataDir: string }): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server drops (a restart, an administrator) must not crash the process:
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => console.error(`postgres connection lost: ${error.message}`));
     const db = drizzleNodePg(pool, { schema }) as unknown as Db;
     // Several coordinator processes may start together against one server: serialize migrations.
     const client = await pool.connect();

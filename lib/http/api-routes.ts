@@ -12,6 +12,7 @@ export const apiRoutes: Record<string, readonly string[]> = {
   '/api/v1/health': ['GET'],
   '/api/v1/jobs': ['GET', 'POST'],
   '/api/v1/jobs/[id]': ['GET', 'DELETE'],
+  '/api/v1/jobs/[id]/activity': ['GET'],
   '/api/v1/jobs/[id]/events': ['GET'],
   '/api/v1/jobs/[id]/result': ['GET'],
   '/api/v1/leases': ['POST'],
@@ -24,6 +25,7 @@ export const apiRoutes: Record<string, readonly string[]> = {
   '/api/v1/rewards/[address]': ['GET'],
   '/api/v1/volunteers': ['POST'],
   '/api/v1/volunteers/me': ['GET'],
+  '/api/v1/volunteers/me/history': ['GET'],
 };
 
 const compiled = Object.entries(apiRoutes).map(([pattern, methods]) => ({

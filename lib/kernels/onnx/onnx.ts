@@ -110,6 +110,8 @@ export const onnx: Kernel<OnnxJobParams, OnnxShardParams> & { exampleJob: Kernel
   optionalShardInputNames: ONNX_INPUT_FILES.slice(1),
   persistentInputNames: ['model'],
   requiresWebGPU: false,
+  // The form's example params (the example classifier itself comes from `exampleJob`).
+  example: { params: { rowsPerShard: 256 } },
   exampleJob: onnxExample,
   // Loading the model in onnxruntime-node and running a row takes longer than reflecting a shader.
   validationBudgetMs: 20_000,

@@ -4,7 +4,7 @@ import { parseNpyArray, writeNpyArray } from '@/lib/kernels/npy';
 import { buildExampleModel, exampleInputNpy, exampleRows } from '@/lib/kernels/onnx/example-model';
 import { runOnnxNode } from '@/lib/kernels/onnx/onnx-node-runner';
 import { denseModel } from '@/lib/kernels/onnx/onnx-test-models';
-import { api, backend, leaseInputs, openTestDb, type TestDb } from './harness';
+import { api, backend, leaseInputs, openTestDb, settle, type TestDb } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -72,7 +72,12 @@ describe(`onnx through the API (${backend})`, () => {
     const [forged] = await cheater.submitBatch([
       { leaseId: forgedLease!.leaseId, bytes: f32ToLe(new Float32Array(rowsOf * 10).fill(0.1)) },
     ]);
-    expect(forged!.status).toBe('invalid');
+    expect(forged!.status).toBe('pending');
+    await settle();
+    const [again] = await cheater.submitBatch([
+      { leaseId: forgedLease!.leaseId, bytes: f32ToLe(new Float32Array(rowsOf * 10).fill(0.1)) },
+    ]);
+    expect(again!.status).toBe('invalid');
 
     const honest = await SimVolunteer.register();
     for (let round = 0; round < 5; round++) {
@@ -92,9 +97,10 @@ describe(`onnx through the API (${backend})`, () => {
         }),
       );
       await honest.submitBatch(parts);
+      await settle();
     }
     expect((await api.job(created.body.jobId)).body.status).toBe('completed');
-    const y = parseNpyArray((await api.result(created.body.jobId)).body as Uint8Array, 'y');
+    const y = parseNpyArray((await api.result(created.body.jobId, owner.token)).body as Uint8Array, 'y');
     expect(y.shape).toEqual([rows, 10]);
     const expected = await runOnnxNode(
       model,
