@@ -97,9 +97,11 @@ test('matmul computed by the CPU fallback is verified (Freivalds) and the job co
   const { jobId, shards } = await created.json();
   expect(shards).toBe(6);
 
+  // Each result is stored and answered `pending`; the validator's Freivalds check completes the job.
   const statuses = await donateOnCpu(page, request, headers, jobId);
-  expect(statuses).toEqual(new Array(6).fill('valid'));
-  expect(await jobStatus(request, jobId)).toBe('completed');
+  expect(statuses).toHaveLength(6);
+  for (const status of statuses) expect(['pending', 'valid']).toContain(status);
+  await expect.poll(() => jobStatus(request, jobId), { timeout: 30_000 }).toBe('completed');
 
   const result = await request.get(`/api/v1/jobs/${jobId}/result`, { headers });
   expect(result.status()).toBe(200);
@@ -135,8 +137,8 @@ test('hashsearch computed by two CPU-fallback volunteers reaches a quorum and th
   expect(await donateOnCpu(page, request, first, jobId)).toEqual(['pending']);
   expect(await jobStatus(request, jobId)).not.toBe('completed');
   const second = await register(request);
-  expect(await donateOnCpu(page, request, second, jobId)).toEqual(['valid']);
-  expect(await jobStatus(request, jobId)).toBe('completed');
+  expect(await donateOnCpu(page, request, second, jobId)).toEqual(['pending']);
+  await expect.poll(() => jobStatus(request, jobId), { timeout: 30_000 }).toBe('completed');
 
   const result = await request.get(`/api/v1/jobs/${jobId}/result`, { headers: first });
   expect(result.status()).toBe(200);
