@@ -241,6 +241,7 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     setErrors({});
     setFormError(null);
     if (form.demoInputShapes) applyDemo(exampleValues);
+    else if (form.exampleJob) void applyExample();
     else setAnnouncement(`Example ${form.name} job filled in.`);
   }
 
@@ -268,9 +269,9 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
 
   /** The kernel's own example job (e.g. onnx's classifier), built here from the kernel module. */
   async function applyExample() {
-    if (!form?.example) return;
+    if (!form?.exampleJob) return;
     const { getKernel } = await import('@/lib/kernels/registry');
-    const example = (getKernel(form.name) as { example?: KernelExampleModule } | undefined)?.example;
+    const example = (getKernel(form.name) as { exampleJob?: KernelExampleModule } | undefined)?.exampleJob;
     if (!example) return;
     const built = example.build();
     for (const [name, field] of Object.entries(built.params)) {
