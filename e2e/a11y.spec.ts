@@ -96,7 +96,7 @@ test('the job form is usable with the keyboard alone', async ({ page }) => {
   await page.keyboard.type('Keyboard job');
   await page.keyboard.press('Tab');
   // The parameters start with "Use the example"; this test types its own.
-  await expect(page.getByRole('button', { name: 'Use the example' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Use the example', exact: true })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.locator('#param-m')).toBeFocused();
   await page.keyboard.type('6');

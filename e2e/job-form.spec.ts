@@ -18,7 +18,7 @@ const npyFile = (name: string, rows: number, cols: number, seed: number) => ({
 async function openForm(page: Page, kernel: string) {
   await page.goto('/jobs/new');
   await page.getByRole('radio', { name: new RegExp(`^${kernel}\\b`) }).check();
-  await expect(page.getByRole('button', { name: 'Use the example' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Use the example', exact: true })).toBeEnabled();
 }
 
 test('uploading .npy matrices fills m, n and k from their shapes', async ({ page }) => {
@@ -67,7 +67,7 @@ test('each kernel’s example job completes in volunteers’ browsers', async ({
   const jobIds: string[] = [];
   for (const kernel of kernelNames) {
     await openForm(page, kernel);
-    await page.getByRole('button', { name: 'Use the example' }).click();
+    await page.getByRole('button', { name: 'Use the example', exact: true }).click();
     if (kernel === 'matmul') await expect(page.locator('#input-a-help')).toContainText('Demo matrix');
     await page.getByRole('button', { name: 'Submit job' }).click();
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
