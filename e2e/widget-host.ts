@@ -14,7 +14,14 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
-export async function startHostServer(pages: Record<string, string>): Promise<HostServer> {
+/**
+ * `sameSite` addresses the host as 127.0.0.1 (another port, the same site as the app) — only for
+ * the one check that Chromium cannot make across sites (see widget-consent.spec.ts).
+ */
+export async function startHostServer(
+  pages: Record<string, string>,
+  options: { sameSite?: boolean } = {},
+): Promise<HostServer> {
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const html = pages[path];
@@ -28,7 +35,7 @@ export async function startHostServer(pages: Record<string, string>): Promise<Ho
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://localhost:${port}`,
+    origin: `http://${options.sameSite ? '127.0.0.1' : 'localhost'}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
