@@ -4,7 +4,7 @@ import { type Db, queryRows } from '../../db/client';
 import { jobs, shards } from '../../db/schema';
 import { env } from '../../env';
 import { clock } from '../clock';
-import { CpuBudgetError, type CpuPool } from '../pipeline/cpu-pool';
+import { type CpuPool, isCpuBudgetError } from '../pipeline/cpu-pool';
 
 export interface AssimilateOptions {
   batch: number;
@@ -72,7 +72,7 @@ export async function assimilateDueJobs(
       );
     } catch (error) {
       const finished = clock.now();
-      if (error instanceof CpuBudgetError) {
+      if (isCpuBudgetError(error)) {
         await db
           .update(jobs)
           .set({

@@ -5,7 +5,7 @@ import { jobs, shards } from '../../db/schema';
 import { ApiError } from '../../errors';
 import type { AnyKernel } from '../../kernels/kernel';
 import { getKernel, kernelNames } from '../../kernels/registry';
-import { CpuBudgetError, getCpuPool } from '../pipeline/cpu-pool';
+import { getCpuPool, isCpuBudgetError } from '../pipeline/cpu-pool';
 import type { PrepareJobOutcome } from '../pipeline/cpu-tasks';
 
 /** Most shards one job may have (docs/api.md): beyond this the submitter should use larger tiles. */
@@ -55,7 +55,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       { timeoutMs: kernel.validationBudgetMs ?? prepareBudgetMs },
     );
   } catch (error) {
-    if (error instanceof CpuBudgetError) {
+    if (isCpuBudgetError(error)) {
       throw new ApiError(
         'invalid_input',
         `params: validating and splitting this job needs more than the limit of ${kernel.validationBudgetMs ?? prepareBudgetMs} ms (or of its memory budget); for \`wgsl\` simplify the shader's call graph, otherwise use fewer, larger shards.`,

@@ -9,6 +9,15 @@ export class CpuBudgetError extends Error {
   override readonly name = 'CpuBudgetError';
 }
 
+/**
+ * Whether `error` is a `CpuBudgetError`, by name: Next may load this module once per route bundle,
+ * and the process-wide pool's errors then come from another copy of the class than `instanceof`
+ * would test against.
+ */
+export function isCpuBudgetError(error: unknown): error is CpuBudgetError {
+  return error instanceof Error && error.name === 'CpuBudgetError';
+}
+
 /** A task threw inside its worker thread (the kernel's own error, by name and message). */
 export class CpuTaskError extends Error {
   override readonly name = 'CpuTaskError';
