@@ -4,6 +4,7 @@ import { type Db, queryRows } from '../../db/client';
 import { jobs, shards } from '../../db/schema';
 import { env } from '../../env';
 import { clock } from '../clock';
+import { failJob } from '../jobs/fail-job';
 import { type CpuPool, isCpuBudgetError } from '../pipeline/cpu-pool';
 
 export interface AssimilateOptions {
@@ -73,16 +74,8 @@ export async function assimilateDueJobs(
     } catch (error) {
       const finished = clock.now();
       if (isCpuBudgetError(error)) {
-        await db
-          .update(jobs)
-          .set({
-            status: 'failed',
-            error: `Assembling the output needed more than its budget of ${options.budgetMs} ms.`,
-            assembleAfter: null,
-            finishedAt: finished,
-            updatedAt: finished,
-          })
-          .where(sql`${jobs.id} = ${job.id} AND ${jobs.status} = 'running'`);
+        const message = `Assembling the output needed more than its budget of ${options.budgetMs} ms.`;
+        await db.transaction((tx) => failJob(tx, job.id, message, finished));
       } else {
         console.error(
           `assimilator: job ${job.id} not assembled, retrying later:`,

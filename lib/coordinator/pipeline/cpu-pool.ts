@@ -83,11 +83,6 @@ export class CpuPool {
     });
   }
 
-  /** Tasks waiting for a thread (not counting those running). */
-  get backlog(): number {
-    return this.queue.length;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the CPU pool is closed'));
