@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { writeNpy } from '../lib/kernels/npy';
 import { getKernel } from '../lib/kernels/registry';
-import { startThrowawayPostgres } from '../scripts/throwaway-postgres';
+import { createTestDatabase, startThrowawayPostgres } from '../scripts/throwaway-postgres';
 
 /**
  * Several processes on one real Postgres server, as a deployment runs them: two coordinators
@@ -54,14 +54,7 @@ test.beforeAll(async () => {
     adminUrl = server.url;
     stopPostgres = server.stop;
   }
-  const name = `sc_multi_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  databaseUrl = (await createTestDatabase(adminUrl, 'sc_multi')).url;
 });
 
 test.afterAll(() => {

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,28 @@ export async function startThrowawayPostgres(): Promise<{ url: string; dir: stri
     dir,
     stop: () => stopThrowawayPostgres(dir),
   };
+}
+
+/**
+ * Creates a fresh, randomly named database on the server at `adminUrl` and returns its URL (test
+ * suites isolate themselves this way on one throwaway server).
+ */
+export async function createTestDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string }> {
+  const { default: pg } = await import('pg');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
 
 export function stopThrowawayPostgres(dir: string): void {

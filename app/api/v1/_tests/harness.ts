@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { drainPipeline, type Pipeline, startPipeline } from '@/lib/coordinator/pipeline/run-pipeline';
 import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
+import { createTestDatabase } from '@/scripts/throwaway-postgres';
 import { GET as getNonce } from '../auth/nonce/route';
 import { POST as postVerify } from '../auth/verify/route';
 import { GET as getBlob } from '../blobs/[sha256]/route';
@@ -41,15 +41,9 @@ export async function openTestDb(): Promise<TestDb> {
         'TEST_DB=postgres needs TEST_DATABASE_URL (npm test starts a throwaway server and sets it).',
       );
     }
-    const name = `sc_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
+    const { name, url } = await createTestDatabase(adminUrl, 'sc_test');
     const open = async (): Promise<TestDb> => {
-      const handle = await openDb({ databaseUrl: url.toString(), dataDir: 'unused' });
+      const handle = await openDb({ databaseUrl: url, dataDir: 'unused' });
       setDbHandle(handle);
       const pipeline = runPipelineFor(handle);
       return {
