@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { getKernel } from '@/lib/kernels/registry';
-import { api, leaseInputs } from './harness';
+import { api, leaseInputs, settle } from './harness';
 
 export interface LeaseJson {
   leaseId: string;
@@ -52,8 +52,15 @@ export class SimVolunteer {
   async work(options: { batch?: number; rounds?: number } = {}): Promise<number> {
     let done = 0;
     for (let round = 0; round < (options.rounds ?? 1000); round++) {
-      const leases = await this.lease(options.batch ?? 16);
-      if (leases.length === 0) return done;
+      let leases = await this.lease(options.batch ?? 16);
+      if (leases.length === 0) {
+        // Leasing skips shards another transaction holds (the background validator's write, on
+        // Postgres): ask once more after the pipeline is idle, as real volunteers ask again after
+        // `retryAfterMs`, before concluding there is no work.
+        await settle();
+        leases = await this.lease(options.batch ?? 16);
+        if (leases.length === 0) return done;
+      }
       const parts = await Promise.all(
         leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await this.compute(l) })),
       );
