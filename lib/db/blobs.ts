@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import { env } from '../env';
 import type { Queryable } from './client';
 import { blobs } from './schema';
 
@@ -47,16 +48,38 @@ export function isBlobCached(sha: string): boolean {
 /**
  * Stores blobs (idempotent: an existing address keeps its bytes). Returns their addresses in order.
  *
- * An existing row is touched (`created_at` moves to now) under its row lock, so the retention sweep
- * (`deleteUnneededBlobs`) can never delete a blob that a transaction still in flight is reusing.
- * Nothing is cached here: the caller's transaction may still roll back.
+ * An existing row older than half the retention period is touched (`created_at` moves to now) under
+ * its row lock, so the retention sweep (`deleteUnneededBlobs`), which deletes only rows older than
+ * the whole period, can never delete a blob that a transaction still in flight is reusing. A
+ * younger row is left alone and unlocked: it cannot reach the sweep's age before any transaction
+ * running now commits, so identical results from concurrent volunteers (replicas agree byte for
+ * byte) do not queue on one row. Nothing is cached here: the caller's transaction may still roll back.
  */
-export async function putBlobs(db: Queryable, items: Uint8Array[]): Promise<string[]> {
+export async function putBlobs(
+  db: Queryable,
+  items: Uint8Array[],
+  retentionSeconds = env().BLOB_RETENTION_SECONDS,
+): Promise<string[]> {
   const shas = items.map(sha256Hex);
   const unique = new Map<string, Uint8Array>();
   for (const [i, bytes] of items.entries()) unique.set(shas[i]!, bytes);
+  const fresh = new Set<string>();
+  const keys = [...unique.keys()];
+  for (let i = 0; i < keys.length; i += 1000) {
+    const found = await db
+      .select({ sha256: blobs.sha256 })
+      .from(blobs)
+      .where(
+        and(
+          inArray(blobs.sha256, keys.slice(i, i + 1000)),
+          sql`${blobs.createdAt} > now() - make_interval(secs => ${retentionSeconds / 2})`,
+        ),
+      );
+    for (const row of found) fresh.add(row.sha256);
+  }
   // In address order, so concurrent writers of overlapping blobs take row locks in one order (no deadlock).
   const rows = [...unique]
+    .filter(([sha]) => !fresh.has(sha))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([sha, bytes]) => ({ sha256: sha, bytes, size: bytes.byteLength }));
   // Keep each statement well under the 65k bind-parameter limit and a sane packet size.

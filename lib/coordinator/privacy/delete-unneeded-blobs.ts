@@ -10,8 +10,9 @@ import { clock } from '../clock';
  * ended (completed, failed or cancelled), so its submitter can still download the result. A blob
  * shared by several jobs lives as long as the longest-lived of them.
  *
- * Idempotent and safe from several processes: `putBlobs` touches a reused blob under its row lock,
- * so a transaction still storing a job can never lose a blob to the sweep. Returns what it deleted.
+ * Idempotent and safe from several processes: `putBlobs` touches a reused blob older than half the
+ * period under its row lock (a younger one cannot reach the cutoff first), so a transaction still
+ * storing a job can never lose a blob to the sweep. Returns what it deleted.
  */
 export async function deleteUnneededBlobs(
   db: Queryable,

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { randomInt, randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client';
 import { jobs, leases, type ShardInputRef } from '../../db/schema';
 import { kernels } from '../../kernels/registry';
@@ -95,39 +95,50 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))`;
-    const picked = await queryRows<{ id: string }>(
+    const picked = await queryRows<{ id: string; shards_total: number }>(
       tx,
       sql`
       WITH served AS (
-        SELECT DISTINCT ON (j.owner_id) j.id, j.last_leased_at, j.created_at
+        SELECT DISTINCT ON (j.owner_id) j.id, j.shards_total, j.last_leased_at, j.created_at
         FROM jobs j
         WHERE j.status IN ('queued', 'running') AND j.kernel IN (${kernelList})
         ORDER BY j.owner_id, j.last_leased_at NULLS FIRST, j.created_at
       )
-      SELECT id FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
+      SELECT id, shards_total FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
     `,
     );
     const perJob = Math.ceil(want / Math.max(1, picked.length));
-    const fair =
-      picked.length === 0
-        ? []
-        : await queryRows<CandidateRow>(
+    // Each job is read from a random shard onwards (then from its start up to there): a bloc of
+    // identities asking together cannot line up on the same shards, and a lease does not re-examine
+    // the run of already leased shards at the front of a job.
+    const starts = picked.map((p) => ({ id: p.id, start: randomInt(Math.max(1, p.shards_total)) }));
+    const fairPass = (range: SQL, from: typeof starts, limit: number) =>
+      from.length === 0 || limit <= 0
+        ? Promise.resolve<CandidateRow[]>([])
+        : queryRows<CandidateRow>(
             tx,
             sql`
       SELECT c.* FROM (VALUES ${sql.join(
-        picked.map((p, i) => sql`(${p.id}::uuid, ${i}::int)`),
+        from.map((p, i) => sql`(${p.id}::uuid, ${i}::int, ${p.start}::int)`),
         sql`, `,
-      )}) AS p(id, rank) CROSS JOIN LATERAL (
+      )}) AS p(id, rank, start) CROSS JOIN LATERAL (
         SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
         FROM shards s
-        WHERE s.job_id = p.id AND ${leasable}
+        WHERE s.job_id = p.id AND ${range} AND ${leasable}
         ORDER BY s.index
         LIMIT ${perJob}
         FOR UPDATE OF s SKIP LOCKED
       ) c
-      LIMIT ${want}
+      LIMIT ${limit}
     `,
           );
+    const fair = await fairPass(sql`s.index >= p.start`, starts, want);
+    if (fair.length < want) {
+      const full = new Map<string, number>();
+      for (const row of fair) full.set(row.job_id, (full.get(row.job_id) ?? 0) + 1);
+      const short = starts.filter((p) => (full.get(p.id) ?? 0) < perJob && p.start > 0);
+      fair.push(...(await fairPass(sql`s.index < p.start`, short, want - fair.length)));
+    }
     let locked = fair;
     if (locked.length < want) {
       const taken = locked.map((r) => sql`${r.id}::uuid`);
@@ -194,7 +205,10 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         )}) AND adapter_class IS DISTINCT FROM ${input.adapterClass}
       `);
     }
+    // A job's row is written only when it starts running or its `last_leased_at` (the fair pass's
+    // order) is a second old: concurrent leases of one job do not queue behind its row lock.
     const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
+    const servedBefore = new Date(now.getTime() - 1000);
     await tx
       .update(jobs)
       .set({
@@ -202,7 +216,12 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         lastLeasedAt: now,
         updatedAt: sql`CASE WHEN ${jobs.status} = 'queued' THEN ${now}::timestamptz ELSE ${jobs.updatedAt} END`,
       })
-      .where(inArray(jobs.id, jobIds));
+      .where(
+        and(
+          inArray(jobs.id, jobIds),
+          or(eq(jobs.status, 'queued'), isNull(jobs.lastLeasedAt), lt(jobs.lastLeasedAt, servedBefore)),
+        ),
+      );
     return leased;
   });
 }
