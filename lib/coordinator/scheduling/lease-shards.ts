@@ -95,16 +95,24 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))`;
-    const picked = await queryRows<{ id: string; shards_total: number }>(
+    const picked = await queryRows<{
+      id: string;
+      status: string;
+      shards_total: number;
+      last_leased_at: Date | string | null;
+      active: number;
+    }>(
       tx,
       sql`
       WITH served AS (
-        SELECT DISTINCT ON (j.owner_id) j.id, j.shards_total, j.last_leased_at, j.created_at
+        SELECT DISTINCT ON (j.owner_id) j.id, j.status, j.shards_total, j.last_leased_at, j.created_at,
+               count(*) OVER ()::int AS active
         FROM jobs j
         WHERE j.status IN ('queued', 'running') AND j.kernel IN (${kernelList})
         ORDER BY j.owner_id, j.last_leased_at NULLS FIRST, j.created_at
       )
-      SELECT id, shards_total FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
+      SELECT id, status, shards_total, last_leased_at, active FROM served
+      ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
     `,
     );
     const perJob = Math.ceil(want / Math.max(1, picked.length));
@@ -134,13 +142,20 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
           );
     const fair = await fairPass(sql`s.index >= p.start`, starts, want);
     if (fair.length < want) {
-      const full = new Map<string, number>();
-      for (const row of fair) full.set(row.job_id, (full.get(row.job_id) ?? 0) + 1);
-      const short = starts.filter((p) => (full.get(p.id) ?? 0) < perJob && p.start > 0);
+      const first = new Map<string, number>();
+      for (const row of fair) first.set(row.job_id, (first.get(row.job_id) ?? 0) + 1);
+      const short = starts.filter((p) => (first.get(p.id) ?? 0) < perJob && p.start > 0);
       fair.push(...(await fairPass(sql`s.index < p.start`, short, want - fair.length)));
     }
+    // What the fair pass left unfilled comes from the oldest jobs — unless it already read every
+    // active job to the end (each gave fewer than its share), when there is nothing more to find.
+    const perJobTaken = new Map<string, number>();
+    for (const row of fair) perJobTaken.set(row.job_id, (perJobTaken.get(row.job_id) ?? 0) + 1);
+    const exhausted =
+      picked.length === Number(picked[0]?.active ?? 0) &&
+      picked.every((p) => (perJobTaken.get(p.id) ?? 0) < perJob);
     let locked = fair;
-    if (locked.length < want) {
+    if (locked.length < want && !exhausted) {
       const taken = locked.map((r) => sql`${r.id}::uuid`);
       const fill = await queryRows<CandidateRow>(
         tx,
@@ -207,21 +222,30 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
     }
     // A job's row is written only when it starts running or its `last_leased_at` (the fair pass's
     // order) is a second old: concurrent leases of one job do not queue behind its row lock.
-    const jobIds = [...new Set(leased.map((l) => l.jobId))].sort();
     const servedBefore = new Date(now.getTime() - 1000);
-    await tx
-      .update(jobs)
-      .set({
-        status: sql`CASE WHEN ${jobs.status} = 'queued' THEN 'running' ELSE ${jobs.status} END`,
-        lastLeasedAt: now,
-        updatedAt: sql`CASE WHEN ${jobs.status} = 'queued' THEN ${now}::timestamptz ELSE ${jobs.updatedAt} END`,
-      })
-      .where(
-        and(
-          inArray(jobs.id, jobIds),
-          or(eq(jobs.status, 'queued'), isNull(jobs.lastLeasedAt), lt(jobs.lastLeasedAt, servedBefore)),
-        ),
-      );
+    const recentlyServed = new Set(
+      picked
+        .filter(
+          (p) =>
+            p.status === 'running' && p.last_leased_at !== null && new Date(p.last_leased_at) >= servedBefore,
+        )
+        .map((p) => p.id),
+    );
+    const jobIds = [...new Set(leased.map((l) => l.jobId))].filter((id) => !recentlyServed.has(id)).sort();
+    if (jobIds.length > 0)
+      await tx
+        .update(jobs)
+        .set({
+          status: sql`CASE WHEN ${jobs.status} = 'queued' THEN 'running' ELSE ${jobs.status} END`,
+          lastLeasedAt: now,
+          updatedAt: sql`CASE WHEN ${jobs.status} = 'queued' THEN ${now}::timestamptz ELSE ${jobs.updatedAt} END`,
+        })
+        .where(
+          and(
+            inArray(jobs.id, jobIds),
+            or(eq(jobs.status, 'queued'), isNull(jobs.lastLeasedAt), lt(jobs.lastLeasedAt, servedBefore)),
+          ),
+        );
     return leased;
   });
 }
