@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client';
-import { jobs, leases, type ShardInputRef } from '../../db/schema';
+import { leases, type ShardInputRef } from '../../db/schema';
 import { kernels } from '../../kernels/registry';
 import { clock } from '../clock';
 
@@ -220,32 +220,36 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         )}) AND adapter_class IS DISTINCT FROM ${input.adapterClass}
       `);
     }
-    // A job's row is written only when it starts running or its `last_leased_at` (the fair pass's
-    // order) is a second old: concurrent leases of one job do not queue behind its row lock.
+    // A job's row is written when it starts running, and otherwise only to move its
+    // `last_leased_at` (the fair pass's order) once it is a second old, and only when no other
+    // transaction holds the row: concurrent leases of one job never queue behind its row lock.
+    const leasedJobs = [...new Set(leased.map((l) => l.jobId))].sort();
+    const queued = new Set(picked.filter((p) => p.status === 'queued').map((p) => p.id));
+    const starting = leasedJobs.filter((id) => queued.has(id) || !picked.some((p) => p.id === id));
+    if (starting.length > 0)
+      await tx.execute(sql`
+        UPDATE jobs SET status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
+          updated_at = CASE WHEN status = 'queued' THEN ${now}::timestamptz ELSE updated_at END,
+          last_leased_at = ${now}
+        WHERE id IN (${sql.join(
+          starting.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
+      `);
     const servedBefore = new Date(now.getTime() - 1000);
-    const recentlyServed = new Set(
-      picked
-        .filter(
-          (p) =>
-            p.status === 'running' && p.last_leased_at !== null && new Date(p.last_leased_at) >= servedBefore,
+    const stale = picked
+      .filter((p) => leasedJobs.includes(p.id) && !queued.has(p.id))
+      .filter((p) => p.last_leased_at === null || new Date(p.last_leased_at) < servedBefore)
+      .map((p) => sql`${p.id}::uuid`);
+    if (stale.length > 0)
+      await tx.execute(sql`
+        UPDATE jobs SET last_leased_at = ${now}
+        WHERE id IN (
+          SELECT id FROM jobs WHERE id IN (${sql.join(stale, sql`, `)})
+            AND (last_leased_at IS NULL OR last_leased_at < ${servedBefore})
+          FOR UPDATE SKIP LOCKED
         )
-        .map((p) => p.id),
-    );
-    const jobIds = [...new Set(leased.map((l) => l.jobId))].filter((id) => !recentlyServed.has(id)).sort();
-    if (jobIds.length > 0)
-      await tx
-        .update(jobs)
-        .set({
-          status: sql`CASE WHEN ${jobs.status} = 'queued' THEN 'running' ELSE ${jobs.status} END`,
-          lastLeasedAt: now,
-          updatedAt: sql`CASE WHEN ${jobs.status} = 'queued' THEN ${now}::timestamptz ELSE ${jobs.updatedAt} END`,
-        })
-        .where(
-          and(
-            inArray(jobs.id, jobIds),
-            or(eq(jobs.status, 'queued'), isNull(jobs.lastLeasedAt), lt(jobs.lastLeasedAt, servedBefore)),
-          ),
-        );
+      `);
     return leased;
   });
 }
