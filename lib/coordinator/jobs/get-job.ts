@@ -4,6 +4,7 @@ import { blobs, jobs } from '../../db/schema';
 import { ApiError } from '../../errors';
 import type { JobSummary } from '../../protocol/jobs';
 import { clock } from '../clock';
+import { getJobPayments } from '../rewards/get-job-payments';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -36,6 +37,7 @@ async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Pr
         .where(inArray(blobs.sha256, resultShas))
     : [];
   const sizeBySha = new Map(sizes.map((s) => [s.sha, s.size]));
+  const payments = await getJobPayments(db, ids);
   return rows.map((job) => ({
     jobId: job.id,
     kernel: job.kernel,
@@ -50,6 +52,7 @@ async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Pr
       failed: job.shardsFailed,
       running: runningByJob.get(job.id) ?? 0,
     },
+    payment: payments.get(job.id) ?? null,
     error: job.error,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
