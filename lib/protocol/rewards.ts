@@ -121,3 +121,5 @@ export const withdrawalResponseSchema = z.object({
   amount: tokenAmountSchema,
   balance: tokenAmountSchema,
 });
+
+export type WithdrawalResponse = z.infer<typeof withdrawalResponseSchema>;

@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import { formatUnits } from 'viem';
-import { jobSummarySchema } from '@/lib/protocol/jobs';
+import { browserApi } from '@/lib/api/api-call';
+import { getJob } from '@/lib/api/jobs-api';
 
 type Pays = { kind: 'paid'; pricePerWorkUnit: string; feeBps: number } | { kind: 'unpaid' };
 
@@ -12,18 +13,16 @@ const byJob = new Map<string, Promise<Pays | null>>();
 function lookUp(jobId: string): Promise<Pays | null> {
   let found = byJob.get(jobId);
   if (!found) {
-    found = fetch(`/api/v1/jobs/${jobId}`, { cache: 'no-store' })
-      .then(async (response) => {
-        if (!response.ok) return null;
-        const job = jobSummarySchema.parse(await response.json());
-        return job.payment
+    found = getJob(browserApi, jobId)
+      .then((job) =>
+        job.payment
           ? {
               kind: 'paid' as const,
               pricePerWorkUnit: job.payment.pricePerWorkUnit,
               feeBps: job.payment.feeBps,
             }
-          : { kind: 'unpaid' as const };
-      })
+          : { kind: 'unpaid' as const },
+      )
       .catch(() => null);
     byJob.set(jobId, found);
   }

@@ -4,10 +4,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Address, parseUnits } from 'viem';
 import { useConnection, useSwitchChain, useWaitForTransactionReceipt, useWriteContract } from 'wagmi';
+import { ApiRequestError, browserApi } from '@/lib/api/api-call';
+import { withdrawBalance } from '@/lib/api/rewards-api';
+import { fetchMe } from '@/lib/api/volunteer-api';
 import { rewardDistributorAbi } from '@/lib/chain/generated/contracts';
 import { shortHex } from '@/lib/chain/short-hex';
-import { withdrawalResponseSchema } from '@/lib/protocol/rewards';
-import { volunteerMeResponseSchema } from '@/lib/protocol/volunteers';
 import { primaryButton, secondaryButton } from './button-styles';
 import { describeWalletError, formatCycle } from './format-cycle';
 import { useVolunteerIdentity } from './use-volunteer-identity';
@@ -60,14 +61,7 @@ export function AccountPanel({ address, chain }: { address: Address; chain: Rewa
   const me = useQuery({
     queryKey: ['volunteer-me', identity?.token],
     enabled: identity !== null,
-    queryFn: async () => {
-      const response = await fetch('/api/v1/volunteers/me', {
-        headers: { authorization: `Bearer ${identity!.token}` },
-        cache: 'no-store',
-      });
-      if (!response.ok) throw new Error(`GET /api/v1/volunteers/me answered ${response.status}`);
-      return volunteerMeResponseSchema.parse(await response.json());
-    },
+    queryFn: () => fetchMe(browserApi, identity!.token),
     refetchInterval: 10_000,
   });
 
@@ -97,21 +91,7 @@ export function AccountPanel({ address, chain }: { address: Address; chain: Rewa
   }, [receipt.data, queryClient]);
 
   const withdraw = useMutation({
-    mutationFn: async (amount: bigint) => {
-      const response = await fetch('/api/v1/withdrawals', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${identity!.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: amount.toString() }),
-      });
-      const body = await response.json().catch(() => undefined);
-      if (!response.ok) {
-        throw new Error(
-          (body as { error?: { message?: string } } | undefined)?.error?.message ??
-            `POST /api/v1/withdrawals answered ${response.status}`,
-        );
-      }
-      return withdrawalResponseSchema.parse(body);
-    },
+    mutationFn: (amount: bigint) => withdrawBalance(browserApi, identity!.token, amount),
     onSuccess: (result) => {
       setWithdrawText('');
       setMessage({
@@ -120,7 +100,11 @@ export function AccountPanel({ address, chain }: { address: Address; chain: Rewa
       });
       refresh();
     },
-    onError: (error) => setMessage({ text: `Not withdrawn: ${error.message}`, tone: 'error' }),
+    onError: (error) =>
+      setMessage({
+        text: `Not withdrawn: ${error instanceof ApiRequestError ? (error.apiMessage ?? error.message) : error.message}`,
+        tone: 'error',
+      }),
   });
 
   async function sendDeposit(event: FormEvent) {

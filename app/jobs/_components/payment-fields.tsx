@@ -2,7 +2,8 @@
 
 import { useState } from 'react';
 import { formatUnits, parseUnits } from 'viem';
-import { volunteerMeResponseSchema } from '@/lib/protocol/volunteers';
+import { browserApi } from '@/lib/api/api-call';
+import { fetchMe } from '@/lib/api/volunteer-api';
 import type { JobCostEstimate } from './estimate-job-cost';
 import {
   buttonSecondary,
@@ -76,12 +77,8 @@ export function PaymentFields({
       let balance: string | null = null;
       let reserved = '0';
       if (identity) {
-        const response = await fetch('/api/v1/volunteers/me', {
-          headers: { authorization: `Bearer ${identity.token}` },
-          cache: 'no-store',
-        });
-        if (response.ok) {
-          const me = volunteerMeResponseSchema.parse(await response.json());
+        const me = await fetchMe(browserApi, identity.token).catch(() => null);
+        if (me) {
           balance = me.address ? me.balance : null;
           reserved = me.reserved;
         }
