@@ -87,6 +87,8 @@ export async function seedPaidDemo(options: {
         b: Buffer.from(writeNpy(k, n, b)).toString('base64'),
       },
       payment: { pricePerWorkUnit: price.toString() },
+      // A showcase: its page shows params and result to anyone (API jobs are private by default).
+      visibility: 'public',
     }),
   });
   await writeFile(marker, `${JSON.stringify({ jobId: job.jobId, sponsor: sponsor.address }, null, 2)}\n`);
