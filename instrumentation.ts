@@ -4,7 +4,8 @@
  * then start the background steps: the reward epoch schedule (every EPOCH_SECONDS), the blob
  * retention sweep and, unless PIPELINE_IN_PROCESS=false, the validator and assimilator loop (worker
  * threads do the CPU work; separate `npm run worker` processes may run the same loop against one
- * Postgres). All are safe with several processes.
+ * Postgres), and the deposit watcher (every DEPOSIT_POLL_SECONDS). All are safe with several
+ * processes.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -25,4 +26,6 @@ export async function register(): Promise<void> {
     const { startPipeline } = await import('./lib/coordinator/pipeline/run-pipeline');
     startPipeline(getDb);
   }
+  const { startDepositWatcher } = await import('./lib/coordinator/rewards/refresh-deposits');
+  startDepositWatcher();
 }

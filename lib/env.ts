@@ -26,14 +26,27 @@ export const envSchema = z
     /** How often the coordinator closes a reward epoch (builds and publishes a Merkle root). */
     EPOCH_SECONDS: z.coerce.number().int().min(10).default(3600),
     /**
-     * Token units (10⁻¹⁸ CYCLE) paid per verified work unit. Default 10¹⁵: 1 work unit (10⁶
-     * operations) = 0.001 CYCLE. See docs/rewards.md.
+     * Protocol fee on every payment for paid work, in basis points (500 = 5 %), earned by
+     * TREASURY_ADDRESS. See docs/rewards.md.
      */
-    TOKEN_UNITS_PER_WORK_UNIT: z
+    PROTOCOL_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
+    /** Where protocol fees go (claimable like earnings). Unset: no fee is charged. */
+    TREASURY_ADDRESS: z.string().regex(address, 'must be a 0x-prefixed 20-byte hex address').optional(),
+    /**
+     * Most token units operators may grant (`POST /api/v1/grants`) per reward epoch. Default 10²²
+     * (10,000 CYCLE). Keep it within the distributor's on-chain grant cap.
+     */
+    GRANT_CAP_PER_EPOCH: z
       .string()
-      .regex(/^[0-9]{1,60}$/, 'must be a non-negative integer (token units per work unit)')
-      .default('1000000000000000')
+      .regex(/^[0-9]{1,38}$/, 'must be a non-negative integer (token units)')
+      .default('10000000000000000000000')
       .transform((value) => BigInt(value)),
+    /** Blocks a deposit must be buried under before it is credited (0: credit at once, fine on anvil). */
+    DEPOSIT_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
+    /** First block to read `Deposited` events from (the distributor's deployment block). */
+    DEPOSITS_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
+    /** How often each coordinator process reads new deposits from the chain. */
+    DEPOSIT_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     /**
      * The public origin of this coordinator (`https://cycles.example.org`): Sign-In with Ethereum
      * messages must name its host. Required outside development and tests (the server refuses to

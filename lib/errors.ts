@@ -12,10 +12,13 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,
+  insufficient_funds: 402,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  grant_cap_exceeded: 409,
+  wallet_required: 409,
   not_ready: 409,
   lease_expired: 410,
   job_closed: 410,
@@ -33,6 +36,8 @@ export class ApiError extends Error {
     message: string,
     /** The field to fix, as a dotted path (`params.m`, `inputs.a`), when there is one. */
     readonly field?: string,
+    /** Extra machine-readable facts for the body (e.g. `missing` for `insufficient_funds`). */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
     this.status = errorStatus[code];

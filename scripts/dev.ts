@@ -58,6 +58,13 @@ async function main(): Promise<void> {
     const chain = await startDevChain({ dataDir, port: settings.DEV_CHAIN_PORT });
     children.push(chain.process);
     Object.assign(childEnv, chain.env);
+    // Protocol fees go to the dev operator (anvil's first account) unless a treasury is set.
+    if (!settings.TREASURY_ADDRESS) {
+      const { privateKeyToAccount } = await import('viem/accounts');
+      childEnv.TREASURY_ADDRESS = privateKeyToAccount(
+        chain.env.PUBLISHER_PRIVATE_KEY as `0x${string}`,
+      ).address;
+    }
     console.log(
       `local chain ${chain.env.RPC_URL} (chain id ${chain.chainId}), distributor ${chain.distributorAddress}`,
     );
@@ -131,6 +138,13 @@ async function main(): Promise<void> {
   console.log(
     `\n┌${rule}┐\n${summary.map((line) => `│ ${line.padEnd(rule.length - 2)} │`).join('\n')}\n└${rule}┘\n`,
   );
+  // `npm run dev` shows paid work from the first minute: a grant funds a paid demo job (once per DATA_DIR).
+  if (!production && !args.includes('--no-demo') && childEnv.RPC_URL && childEnv.ADMIN_TOKEN) {
+    const { seedPaidDemo } = await import('./seed-paid-demo');
+    await seedPaidDemo({ url, adminToken: childEnv.ADMIN_TOKEN, dataDir }).catch((error: unknown) =>
+      console.error('paid demo not seeded:', error instanceof Error ? error.message : error),
+    );
+  }
 }
 
 /** The number after `flag` (`--workers 2`), or `fallback` when absent. */

@@ -74,10 +74,10 @@ function printGasFigures(): void {
   }
   const figures = JSON.parse(readFileSync(gasSnapshotFile, 'utf8')) as Record<string, string>;
   console.log('\nGas (call = execution only; transaction = + 21,000 base + calldata):');
-  for (const name of ['claim (first)', 'claim (repeat)', 'publishRoot']) {
+  for (const name of ['claim (first)', 'claim (repeat)', 'publishRoot', 'publishRoot (grants)', 'deposit']) {
     const call = Number(figures[name]).toLocaleString('en-US');
     const tx = Number(figures[`${name}, transaction`]).toLocaleString('en-US');
-    console.log(`  ${name.padEnd(16)} call ${call.padStart(7)}   transaction ${tx.padStart(7)}`);
+    console.log(`  ${name.padEnd(22)} call ${call.padStart(7)}   transaction ${tx.padStart(7)}`);
   }
 }
 

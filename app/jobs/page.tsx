@@ -76,7 +76,7 @@ export default async function JobsPage() {
                         {name}
                       </Link>
                       <div className="mt-0.5 font-mono text-xs text-slate-500 dark:text-slate-400">
-                        {job.kernel} · {job.jobId.slice(0, 8)}
+                        {job.kernel} · {job.jobId.slice(0, 8)} · {job.payment ? 'paid' : 'unpaid'}
                       </div>
                       <div className="mt-2 sm:hidden">
                         <ProgressBar progress={job.progress} label={`Progress of ${name}`} size="sm" />

@@ -58,6 +58,10 @@ function setup() {
     credit: { pending, verified },
     shardsDone: client.shardsDone,
     shardsRejected: 0,
+    earnings: '0',
+    balance: '0',
+    reserved: '0',
+    funds: null,
   });
   return { emitter, client, posted, advance, shard, credit, off, timers };
 }

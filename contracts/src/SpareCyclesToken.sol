@@ -4,9 +4,11 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title Spare Cycles reward token
-/// @notice Plain ERC-20 (18 decimals, no transfer hooks). New tokens exist only as rewards paid by
-/// the {RewardDistributor} that deployed this contract: it is the one and only minter, fixed at
-/// construction, so there is no setter to guard and no window in which anyone else could mint.
+/// @notice Plain ERC-20 (18 decimals, no transfer hooks). New tokens exist only as operator grants
+/// minted by the {RewardDistributor} that deployed this contract: it is the one and only minter,
+/// fixed at construction, so there is no setter to guard and no window in which anyone else could
+/// mint. Claims are *paid*, not minted: they move tokens out of the distributor's own balance (the
+/// pool of deposits and minted grants).
 /// @dev Gas: the token also keeps each account's *claimed* reward total, packed with its balance
 /// in one storage slot (`claimed << 128 | balance`), so a first claim writes one fresh slot instead
 /// of two (one in the distributor, one here): ~22,000 gas less per volunteer. To do so it replaces
@@ -16,7 +18,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// (~3.4e20 whole tokens), enforced on every mint; transfers only move existing supply, so a
 /// balance can never carry into the claimed half of its slot.
 contract SpareCyclesToken is ERC20 {
-    /// @notice The only address allowed to mint: the reward distributor.
+    /// @notice The only address allowed to mint, pay claims and take deposits: the distributor.
     address public immutable minter;
 
     /// @dev Largest supply, balance and claimed total: each must fit in 128 bits.
@@ -28,7 +30,7 @@ contract SpareCyclesToken is ERC20 {
     /// @dev Replaces OpenZeppelin's private `_totalSupply` (unused here, as is its `_balances`).
     uint256 private _supply;
 
-    /// @notice `caller` tried to mint but is not the distributor.
+    /// @notice `caller` tried a distributor-only call but is not the distributor.
     error UnauthorizedMinter(address caller);
 
     /// @notice `account` has already been paid `alreadyClaimed` ≥ `cumulativeAmount`.
@@ -38,35 +40,57 @@ contract SpareCyclesToken is ERC20 {
     /// @notice A claimed total or the total supply would reach 2^128, the packed-slot bound.
     error AmountTooLarge(uint256 amount);
 
+    /// @notice The distributor holds `available` but a claim needs `needed`: the pool of deposits
+    /// and grants is short (only possible after a root whose leaves exceed its funds).
+    error InsufficientPool(uint256 available, uint256 needed);
+
     /// @param minter_ The reward distributor (it deploys this token and passes `address(this)`).
     constructor(address minter_) ERC20("Spare Cycles", "CYCLE") {
         minter = minter_;
     }
 
-    /// @notice Pays `account` up to its cumulative reward: mints `cumulativeAmount` minus what it
-    /// has already claimed and records `cumulativeAmount` as claimed. Only the distributor, which
-    /// checks the Merkle proof first, may call it.
-    /// @dev Claimed total and balance change in one SSTORE; emits the usual mint `Transfer`.
-    /// @param account Receiver of the new tokens.
-    /// @param cumulativeAmount The account's proven total reward, in token units (18 decimals).
-    /// @return paid The amount minted now.
-    function mintClaim(address account, uint256 cumulativeAmount) external returns (uint256 paid) {
+    modifier onlyMinter() {
         if (msg.sender != minter) revert UnauthorizedMinter(msg.sender);
-        if (account == address(0)) revert ERC20InvalidReceiver(address(0));
+        _;
+    }
+
+    /// @notice Pays `account` up to its cumulative reward out of the distributor's balance: moves
+    /// `cumulativeAmount` minus what it has already claimed and records `cumulativeAmount` as
+    /// claimed. Only the distributor, which checks the Merkle proof first, may call it.
+    /// @dev Claimed total and balance change in one SSTORE; emits a `Transfer` from the distributor.
+    /// @param account Receiver of the tokens (not the distributor itself).
+    /// @param cumulativeAmount The account's proven total reward, in token units (18 decimals).
+    /// @return paid The amount moved now.
+    function payClaim(address account, uint256 cumulativeAmount) external onlyMinter returns (uint256 paid) {
+        if (account == address(0) || account == minter) revert ERC20InvalidReceiver(account);
         if (cumulativeAmount > MAX_AMOUNT) revert AmountTooLarge(cumulativeAmount);
         uint256 packed = _accounts[account];
         uint256 alreadyClaimed = packed >> 128;
         if (cumulativeAmount <= alreadyClaimed) revert NothingToClaim(account, cumulativeAmount, alreadyClaimed);
-        uint256 supply;
+        uint256 pool = _accounts[minter]; // the distributor never claims, so its claimed half is 0
         unchecked {
             paid = cumulativeAmount - alreadyClaimed; // > 0, checked above
-            supply = _supply + paid; // both < 2^128: cannot overflow 256 bits
         }
-        if (supply > MAX_AMOUNT) revert AmountTooLarge(supply);
-        _supply = supply;
-        // balance + paid ≤ supply < 2^128: the low half cannot carry into the claimed half.
-        _accounts[account] = (cumulativeAmount << 128) | ((packed & MAX_AMOUNT) + paid);
-        emit Transfer(address(0), account, paid);
+        if (pool < paid) revert InsufficientPool(pool, paid);
+        unchecked {
+            _accounts[minter] = pool - paid;
+            // balance + paid ≤ supply < 2^128: the low half cannot carry into the claimed half.
+            _accounts[account] = (cumulativeAmount << 128) | ((packed & MAX_AMOUNT) + paid);
+        }
+        emit Transfer(minter, account, paid);
+    }
+
+    /// @notice Mints `amount` new tokens to the distributor: operator grants, within the
+    /// distributor's cap. The only way new tokens come to exist.
+    function mintGrant(uint256 amount) external onlyMinter {
+        _mint(minter, amount);
+    }
+
+    /// @notice Moves `amount` of `from`'s tokens to the distributor: a deposit `from` asked the
+    /// distributor for (it passes `msg.sender`), so no allowance is needed and no approval
+    /// transaction either.
+    function pullDeposit(address from, uint256 amount) external onlyMinter {
+        _transfer(from, minter, amount);
     }
 
     /// @notice Cumulative reward already paid to `account` (the distributor's `claimed`).

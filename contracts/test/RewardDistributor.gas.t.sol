@@ -38,6 +38,9 @@ contract RewardDistributorGasTest is DistributorFixture {
         publish(1, buildTree(accounts, amounts));
         // Account 0 has claimed before; everyone earns more by epoch 2.
         distributor.claim(accounts[0], amounts[0], MerkleTree.proof(buildTree(accounts, amounts), 0));
+        // Deposits have happened before (a first-ever deposit also pays for a fresh total slot).
+        vm.prank(accounts[0]);
+        distributor.deposit(1 ether);
         for (uint256 i = 0; i < 8; i++) {
             amounts[i] += 1 ether;
         }
@@ -62,9 +65,24 @@ contract RewardDistributorGasTest is DistributorFixture {
 
     function test_Gas_PublishRoot() public {
         bytes32 root = keccak256("epoch 3");
+        uint256 total = distributor.publishedTotal();
         vm.prank(PUBLISHER);
-        distributor.publishRoot(3, root);
-        recordLastCall("publishRoot", abi.encodeCall(distributor.publishRoot, (3, root)));
+        distributor.publishRoot(3, root, total, 0);
+        recordLastCall("publishRoot", abi.encodeCall(distributor.publishRoot, (3, root, total, 0)));
+    }
+
+    function test_Gas_PublishRootWithGrants() public {
+        bytes32 root = keccak256("epoch 3");
+        uint256 total = distributor.publishedTotal() + 5 ether;
+        vm.prank(PUBLISHER);
+        distributor.publishRoot(3, root, total, 5 ether);
+        recordLastCall("publishRoot (grants)", abi.encodeCall(distributor.publishRoot, (3, root, total, 5 ether)));
+    }
+
+    function test_Gas_Deposit() public {
+        vm.prank(accounts[0]);
+        distributor.deposit(2 ether);
+        recordLastCall("deposit", abi.encodeCall(distributor.deposit, (2 ether)));
     }
 
     function claimCalldata(uint256 i, bytes32[] memory proof) internal view returns (bytes memory) {

@@ -3,36 +3,46 @@ pragma solidity ^0.8.24;
 
 import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {SpareCyclesToken} from "../src/SpareCyclesToken.sol";
-import {DistributorFixture} from "./utils/DistributorFixture.sol";
 import {MerkleTree} from "./utils/MerkleTree.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
-/// @notice Drives the distributor through random sequences of publications and claims, keeping
-/// every tree ever published so old proofs get replayed against newer roots.
-contract DistributorHandler is TestBase {
+/// @notice Plays the coordinator and its users against the distributor: operator grants, deposits
+/// from wallets, paid work (balance moves to another actor's earnings), withdrawals (balance moves to
+/// the actor's own claimable), root publications, claims with current and stale proofs, transfers,
+/// and a rogue publisher that publishes roots promising more than was ever funded. Keeps every tree
+/// it published so old proofs get replayed.
+contract LedgerHandler is TestBase {
     RewardDistributor internal immutable distributor;
     SpareCyclesToken internal immutable token;
+    address internal immutable publisher;
     address[] internal actors;
 
-    /// @dev `amountsAt[e][i]`: cumulative amount of `actors[i]` in the tree of epoch `e + 1`.
+    /// @dev The coordinator's ledger: spendable balance and cumulative claimable per actor.
+    mapping(address account => uint256 amount) public balance;
+    mapping(address account => uint256 amount) public cumulative;
+    uint256 internal pendingGrants;
+
     uint256[][] internal amountsAt;
     bytes32[][] internal treesAt;
 
-    /// @dev Ghost state, read by the invariants.
-    mapping(address account => uint256 amount) public latestPublished;
-    mapping(address account => uint256 amount) public paidTo;
-    mapping(address account => mapping(uint256 cumulative => bool paid)) internal paidFor;
+    /// @dev Ghost totals, read by the invariants.
+    uint256 public paidOut;
+    uint256 public deposited;
     uint256 public doublePays;
-    uint256 public forgedPays;
-    uint256 public claimsPaid;
-    uint256 public transfers;
-    /// @dev Transfers above the balance that succeeded, and ones within it that failed.
-    uint256 public insufficientPaid;
-    uint256 public failedTransfers;
+    uint256 public overPays;
+    /// @dev Tokens paid beyond an account's honest cumulative amount (only a rogue root can).
+    uint256 public roguePaid;
+    uint256 public honestClaimsFailed;
+    uint256 public rogueRoots;
+    /// @dev Whether the current root is the honest ledger's.
+    bool internal currentHonest;
 
-    constructor(RewardDistributor distributor_, address[] memory actors_) {
+    uint256 internal constant GRANT_MAX = 1e24;
+
+    constructor(RewardDistributor distributor_, address publisher_, address[] memory actors_) {
         distributor = distributor_;
         token = distributor_.token();
+        publisher = publisher_;
         actors = actors_;
     }
 
@@ -44,139 +54,174 @@ contract DistributorHandler is TestBase {
         return actors[i];
     }
 
-    /// @notice Publishes the next epoch: some actors earn more, the rest keep their total.
-    function publish(uint256 seed) external {
+    /// @notice The operator grants balance (minted with the next root, within the cap).
+    function grant(uint256 actorSeed, uint256 amount) external {
+        amount = bound(amount, 1, GRANT_MAX);
+        if (distributor.grantedInWindow() + pendingGrants + amount > distributor.grantCap()) return;
+        balance[actors[actorSeed % actors.length]] += amount;
+        pendingGrants += amount;
+    }
+
+    /// @notice An actor deposits tokens it holds; the coordinator credits the event.
+    function deposit(uint256 actorSeed, uint256 amount) external {
+        address from = actors[actorSeed % actors.length];
+        uint256 held = token.balanceOf(from);
+        if (held == 0) return;
+        amount = bound(amount, 1, held);
+        vm.prank(from);
+        distributor.deposit(amount);
+        balance[from] += amount;
+        deposited += amount;
+    }
+
+    /// @notice A paid job: `payer`'s balance pays `worker`'s earnings (a fee goes to actor 0).
+    function pay(uint256 payerSeed, uint256 workerSeed, uint256 amount) external {
+        address payer = actors[payerSeed % actors.length];
+        address worker = actors[workerSeed % actors.length];
+        if (balance[payer] == 0) return;
+        amount = bound(amount, 1, balance[payer]);
+        uint256 fee = amount / 20;
+        balance[payer] -= amount;
+        cumulative[worker] += amount - fee;
+        cumulative[actors[0]] += fee;
+    }
+
+    /// @notice An actor withdraws unreserved balance: it becomes claimable.
+    function withdraw(uint256 actorSeed, uint256 amount) external {
+        address account = actors[actorSeed % actors.length];
+        if (balance[account] == 0) return;
+        amount = bound(amount, 1, balance[account]);
+        balance[account] -= amount;
+        cumulative[account] += amount;
+    }
+
+    /// @notice The coordinator publishes the ledger's cumulative amounts with their total and the
+    /// pending grants.
+    function publish() public {
         uint256[] memory amounts = new uint256[](actors.length);
         bytes32[] memory leaves = new bytes32[](actors.length);
+        uint256 total;
         for (uint256 i = 0; i < actors.length; i++) {
-            uint256 earned = uint256(keccak256(abi.encode(seed, i))) % 4 == 0
-                ? 0
-                : bound(uint256(keccak256(abi.encode(seed, "earned", i))), 1, 1e24);
-            amounts[i] = latestPublished[actors[i]] + earned;
-            latestPublished[actors[i]] = amounts[i];
+            amounts[i] = cumulative[actors[i]];
+            total += amounts[i];
             leaves[i] = MerkleTree.leaf(actors[i], amounts[i]);
         }
         bytes32[] memory tree = MerkleTree.build(leaves);
+        uint256 next = distributor.epoch() + 1; // read before the prank
+        vm.prank(publisher);
+        distributor.publishRoot(next, MerkleTree.root(tree), total, pendingGrants);
+        pendingGrants = 0;
+        currentHonest = true;
         amountsAt.push(amounts);
         treesAt.push(tree);
-        distributor.publishRoot(treesAt.length, MerkleTree.root(tree));
     }
 
-    /// @notice Claims for an actor with its proof from any epoch so far, current or stale.
+    /// @notice A leaked publisher key publishes a root giving one actor far more than was funded,
+    /// lying about the total. It may be accepted, but must never pay out beyond the pool.
+    function publishRogue(uint256 actorSeed, uint256 amount) external {
+        uint256 i = actorSeed % actors.length;
+        uint256[] memory amounts = new uint256[](actors.length);
+        bytes32[] memory leaves = new bytes32[](actors.length);
+        for (uint256 j = 0; j < actors.length; j++) {
+            amounts[j] = cumulative[actors[j]];
+            if (j == i) amounts[j] += bound(amount, 1, 1e30);
+            leaves[j] = MerkleTree.leaf(actors[j], amounts[j]);
+        }
+        bytes32[] memory tree = MerkleTree.build(leaves);
+        uint256 next = distributor.epoch() + 1; // read before the prank
+        vm.prank(publisher);
+        distributor.publishRoot(next, MerkleTree.root(tree), 0, 0);
+        rogueRoots++;
+        currentHonest = false;
+        amountsAt.push(amounts);
+        treesAt.push(tree);
+    }
+
+    /// @notice Claims for an actor with a proof from any published tree, current or stale.
     function claim(uint256 actorSeed, uint256 epochSeed) external {
         if (treesAt.length == 0) return;
         uint256 i = actorSeed % actors.length;
         uint256 e = epochSeed % treesAt.length;
         address account = actors[i];
-        uint256 cumulative = amountsAt[e][i];
-        uint256 balanceBefore = token.balanceOf(account);
+        uint256 amount = amountsAt[e][i];
         uint256 claimedBefore = distributor.claimed(account);
-
-        try distributor.claim(account, cumulative, MerkleTree.proof(treesAt[e], i)) {
-            if (paidFor[account][cumulative]) doublePays++;
-            paidFor[account][cumulative] = true;
+        uint256 balanceBefore = token.balanceOf(account);
+        bool current = e == treesAt.length - 1 && currentHonest;
+        try distributor.claim(account, amount, MerkleTree.proof(treesAt[e], i)) {
             uint256 delta = token.balanceOf(account) - balanceBefore;
-            assertEq(delta, cumulative - claimedBefore, "paid exactly the difference");
-            paidTo[account] += delta;
-            claimsPaid++;
-        } catch {}
+            if (delta != amount - claimedBefore) overPays++;
+            if (amount > cumulative[account]) roguePaid += delta; // a rogue amount was paid
+            paidOut += delta;
+        } catch {
+            // The honest current root must always pay what it promises.
+            // (Unless a rogue root already drained part of the pool: a leaked key can redirect funds.)
+            if (current && roguePaid == 0 && amount > claimedBefore && amount <= cumulative[account]) {
+                honestClaimsFailed++;
+            }
+        }
+        if (distributor.claimed(account) > claimedBefore && amount <= claimedBefore) doublePays++;
     }
 
-    /// @notice Moves tokens between actors: balances and claimed totals share a slot, so this must
-    /// never change what anyone has claimed or may still claim. Amounts beyond the balance revert.
+    /// @notice Moves tokens between actors; never changes claimed totals.
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
         address from = actors[fromSeed % actors.length];
         address to = actors[toSeed % actors.length];
-        uint256 balance = token.balanceOf(from);
-        amount = bound(amount, 0, balance + 1); // sometimes one too many
-        uint256 claimedFrom = distributor.claimed(from);
-        uint256 claimedTo = distributor.claimed(to);
+        amount = bound(amount, 0, token.balanceOf(from));
         vm.prank(from);
-        try token.transfer(to, amount) {
-            if (amount > balance) insufficientPaid++;
-            transfers++;
-        } catch {
-            if (amount <= balance) failedTransfers++;
-        }
-        assertEq(distributor.claimed(from), claimedFrom, "transfer changed the sender's claimed total");
-        assertEq(distributor.claimed(to), claimedTo, "transfer changed the receiver's claimed total");
-    }
-
-    /// @notice Replays a real proof with another amount, or for another account: must never pay.
-    /// @dev Position `i` of every tree holds `actors[i]`, so neither forged leaf is in any tree.
-    function claimForged(uint256 actorSeed, uint256 otherSeed, uint256 epochSeed, uint256 wrongAmount) external {
-        if (treesAt.length == 0) return;
-        uint256 i = actorSeed % actors.length;
-        uint256 j = otherSeed % actors.length;
-        uint256 e = epochSeed % treesAt.length;
-        uint256 amount = amountsAt[e][i];
-        bytes32[] memory proof = MerkleTree.proof(treesAt[e], i);
-
-        if (i != j) {
-            try distributor.claim(actors[j], amount, proof) {
-                forgedPays++;
-            } catch {}
-        }
-        if (wrongAmount != amount) {
-            try distributor.claim(actors[i], wrongAmount, proof) {
-                forgedPays++;
-            } catch {}
-        }
+        token.transfer(to, amount);
     }
 }
 
-/// @notice Invariants: nobody is ever paid more than their latest published total, every
-/// token in existence was claimed through a proof, no (account, amount) pair pays twice, and
-/// transfers between actors never touch claimed totals.
-contract RewardDistributorInvariantTest is DistributorFixture {
-    DistributorHandler internal handler;
+/// @notice Invariants of paid work on chain: total paid out never exceeds deposits plus grants
+/// minted, only grants are ever minted, the pool holds exactly what came in minus what went out,
+/// honest roots always pay, and nothing is paid twice — even after a rogue publisher's root.
+contract RewardDistributorInvariantTest is TestBase {
+    RewardDistributor internal distributor;
+    SpareCyclesToken internal token;
+    LedgerHandler internal handler;
+
+    address internal constant ADMIN = address(0xAD);
+    address internal constant PUBLISHER = address(0xB0B);
 
     function setUp() public {
-        deployDistributor();
+        distributor = new RewardDistributor(ADMIN, PUBLISHER, 1e27, 1 days);
+        token = distributor.token();
         address[] memory actors = new address[](5);
         for (uint256 i = 0; i < actors.length; i++) {
             actors[i] = vm.addr(i + 1);
         }
-        handler = new DistributorHandler(distributor, actors);
-        bytes32 role = distributor.PUBLISHER_ROLE();
-        vm.prank(ADMIN);
-        distributor.grantRole(role, address(handler));
+        handler = new LedgerHandler(distributor, PUBLISHER, actors);
         targetContract(address(handler));
     }
 
-    function invariant_NoAccountPaidBeyondItsCumulativeAmount() public view {
-        for (uint256 i = 0; i < handler.actorCount(); i++) {
-            address account = handler.actor(i);
-            assertLe(distributor.claimed(account), handler.latestPublished(account), "claimed <= published");
-            assertEq(handler.paidTo(account), distributor.claimed(account), "ghost paid == claimed");
-        }
-    }
-
-    function invariant_TotalClaimedWithinTotalPublished() public view {
+    function invariant_PaidOutWithinDepositsPlusGrants() public view {
         uint256 claimedSum;
-        uint256 publishedSum;
-        uint256 balanceSum;
         for (uint256 i = 0; i < handler.actorCount(); i++) {
-            address account = handler.actor(i);
-            claimedSum += distributor.claimed(account);
-            publishedSum += handler.latestPublished(account);
-            balanceSum += token.balanceOf(account);
+            claimedSum += distributor.claimed(handler.actor(i));
         }
-        assertEq(token.totalSupply(), claimedSum, "every token was claimed");
-        assertEq(balanceSum, token.totalSupply(), "balances add up to the supply");
-        assertLe(claimedSum, publishedSum, "total claimed <= total published");
+        assertEq(claimedSum, handler.paidOut(), "ghost paid == claimed");
+        assertLe(claimedSum, distributor.totalDeposited() + distributor.totalGranted(), "paid <= deposits + grants");
     }
 
-    function invariant_TransfersBehaveLikeERC20() public view {
-        assertEq(handler.insufficientPaid(), 0, "a transfer beyond the balance succeeded");
-        assertEq(handler.failedTransfers(), 0, "a transfer within the balance failed");
+    function invariant_OnlyGrantsAreMinted() public view {
+        assertEq(token.totalSupply(), distributor.totalGranted(), "supply == grants minted");
+        assertEq(distributor.totalDeposited(), handler.deposited(), "every deposit counted once");
     }
 
-    function invariant_OldProofsNeverPayTwice() public view {
-        assertEq(handler.doublePays(), 0, "an (account, amount) pair paid twice");
+    function invariant_PoolIsInMinusOut() public view {
+        assertEq(
+            token.balanceOf(address(distributor)),
+            distributor.totalDeposited() + distributor.totalGranted() - handler.paidOut(),
+            "pool == deposits + grants - paid"
+        );
     }
 
-    function invariant_ForgedClaimsNeverPay() public view {
-        assertEq(handler.forgedPays(), 0, "a forged claim paid");
+    function invariant_HonestClaimsPayAndNothingPaysTwice() public view {
+        assertEq(handler.honestClaimsFailed(), 0, "an honest claim failed");
+        assertEq(handler.doublePays(), 0, "paid twice");
+    }
+
+    function invariant_ClaimsPayExactlyTheDifference() public view {
+        assertEq(handler.overPays(), 0, "a claim paid other than cumulative - claimed");
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {RewardDistributor} from "../src/RewardDistributor.sol";
@@ -51,7 +50,7 @@ contract RewardDistributorTest is DistributorFixture {
 
         assertEq(token.balanceOf(ALICE), 100 ether, "balance");
         assertEq(distributor.claimed(ALICE), 100 ether, "claimed");
-        assertEq(token.totalSupply(), 100 ether, "supply");
+        assertEq(token.balanceOf(address(distributor)), totalOf[tree1[0]] - 100 ether, "paid from the pool");
     }
 
     function test_Claim_AnyoneMaySubmit_TokensGoToAccount() public {
@@ -109,8 +108,9 @@ contract RewardDistributorTest is DistributorFixture {
         distributor.claim(ALICE, 100 ether, oldProof);
     }
 
-    function test_RevertWhen_OldRootProofAgainstNewRoot() public {
+    function test_RevertWhen_OldRootProofAfterThePreviousRootWindow() public {
         publish(2, tree2);
+        vm.warp(block.timestamp + distributor.PREVIOUS_ROOT_SECONDS());
         bytes32[] memory oldProof = proof1(0);
         vm.expectRevert(RewardDistributor.InvalidProof.selector);
         distributor.claim(ALICE, 100 ether, oldProof);
@@ -146,7 +146,7 @@ contract RewardDistributorTest is DistributorFixture {
     }
 
     function test_RevertWhen_NoRootPublished() public {
-        RewardDistributor fresh = new RewardDistributor(ADMIN, PUBLISHER);
+        RewardDistributor fresh = new RewardDistributor(ADMIN, PUBLISHER, GRANT_CAP, GRANT_PERIOD);
         bytes32[] memory proof = proof1(0);
         vm.expectRevert(RewardDistributor.InvalidProof.selector);
         fresh.claim(ALICE, 100 ether, proof);
@@ -165,12 +165,16 @@ contract RewardDistributorTest is DistributorFixture {
 
     // --- publishing ---
 
-    function test_PublishRoot_SetsRootAndEpoch() public {
+    function test_PublishRoot_SetsRootEpochAndTotal() public {
+        uint256 total = totalOf[tree2[0]];
+        uint256 grants = total - distributor.totalGranted();
         vm.expectEmit(address(distributor));
-        emit RewardDistributor.RootPublished(2, tree2[0]);
+        emit RewardDistributor.RootPublished(2, tree2[0], total, grants);
         publish(2, tree2);
         assertEq(distributor.merkleRoot(), tree2[0], "root");
         assertEq(distributor.epoch(), 2, "epoch");
+        assertEq(distributor.publishedTotal(), total, "total");
+        assertEq(distributor.previousRoot(), tree1[0], "previous root kept");
     }
 
     function test_PublishRoot_MaySkipEpochs() public {
@@ -180,56 +184,188 @@ contract RewardDistributorTest is DistributorFixture {
 
     function test_RevertWhen_EpochRepeated() public {
         vm.prank(PUBLISHER);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochNotIncreasing.selector, 1, 1));
-        distributor.publishRoot(1, tree2[0]);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochOutOfRange.selector, 1, 1));
+        distributor.publishRoot(1, tree2[0], 0, 0);
     }
 
     function test_RevertWhen_OldRootReplayed() public {
         publish(2, tree2);
         vm.prank(PUBLISHER);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochNotIncreasing.selector, 1, 2));
-        distributor.publishRoot(1, tree1[0]);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochOutOfRange.selector, 1, 2));
+        distributor.publishRoot(1, tree1[0], 0, 0);
         assertEq(distributor.merkleRoot(), tree2[0], "root unchanged");
     }
 
-    // --- access control ---
+    /// A leaked publisher key must not be able to end publishing by taking the largest epoch.
+    function test_RevertWhen_EpochJumpsTooFar() public {
+        uint256 step = distributor.MAX_EPOCH_STEP(); // read before the pranks below
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochOutOfRange.selector, type(uint256).max, 1));
+        distributor.publishRoot(type(uint256).max, tree2[0], 0, 0);
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.EpochOutOfRange.selector, 2 + step, 1));
+        distributor.publishRoot(2 + step, tree2[0], 0, 0);
+        vm.prank(PUBLISHER);
+        distributor.publishRoot(1 + step, tree2[0], 0, 0); // the largest step is fine
+        vm.prank(PUBLISHER);
+        distributor.publishRoot(2 + step, tree1[0], 0, 0); // and later roots still land
+        assertEq(distributor.epoch(), 2 + step, "publishing goes on");
+    }
+
+    function test_RevertWhen_TotalExceedsDepositsAndGrants() public {
+        uint256 funds = distributor.totalDeposited() + distributor.totalGranted();
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.TotalExceedsFunds.selector, funds + 1, funds));
+        distributor.publishRoot(2, tree2[0], funds + 1, 0);
+        // With the missing unit granted in the same call it is accepted.
+        vm.prank(PUBLISHER);
+        distributor.publishRoot(2, tree2[0], funds + 1, 1);
+        assertEq(distributor.totalGranted(), funds + 1, "granted");
+    }
+
+    function test_Deposit_MovesTokensInAndCountsTowardsFunds() public {
+        distributor.claim(ALICE, 100 ether, proof1(0));
+        uint256 pool = token.balanceOf(address(distributor));
+        vm.expectEmit(address(distributor));
+        emit RewardDistributor.Deposited(ALICE, 40 ether);
+        vm.prank(ALICE);
+        distributor.deposit(40 ether);
+        assertEq(token.balanceOf(ALICE), 60 ether, "depositor balance");
+        assertEq(token.balanceOf(address(distributor)), pool + 40 ether, "pool");
+        assertEq(distributor.totalDeposited(), 40 ether, "deposited");
+        assertEq(distributor.claimed(ALICE), 100 ether, "claimed total untouched");
+        // Funds now cover 40 ether more without any grant.
+        uint256 funds = distributor.totalGranted() + 40 ether;
+        vm.prank(PUBLISHER);
+        distributor.publishRoot(2, tree2[0], funds, 0);
+    }
+
+    function test_RevertWhen_DepositBeyondBalanceOrZero() public {
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, ALICE, 0, 1));
+        distributor.deposit(1);
+        vm.prank(ALICE);
+        vm.expectRevert(RewardDistributor.ZeroDeposit.selector);
+        distributor.deposit(0);
+    }
+
+    // --- grant cap ---
+
+    function test_GrantCap_PerWindow() public {
+        RewardDistributor capped = new RewardDistributor(ADMIN, PUBLISHER, 10 ether, 1 hours);
+        vm.startPrank(PUBLISHER);
+        capped.publishRoot(1, bytes32(uint256(1)), 6 ether, 6 ether);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.GrantCapExceeded.selector, 5 ether, 4 ether));
+        capped.publishRoot(2, bytes32(uint256(2)), 11 ether, 5 ether);
+        capped.publishRoot(2, bytes32(uint256(2)), 10 ether, 4 ether); // exactly the cap
+        vm.warp(block.timestamp + 1 hours);
+        capped.publishRoot(3, bytes32(uint256(3)), 20 ether, 10 ether); // a new window
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.GrantCapExceeded.selector, 1, 0));
+        capped.publishRoot(4, bytes32(uint256(4)), 20 ether + 1, 1);
+        vm.stopPrank();
+        assertEq(capped.totalGranted(), 20 ether, "granted");
+        assertEq(capped.token().totalSupply(), 20 ether, "minted only grants");
+    }
+
+    function test_GrantCap_OnlyAdminSetsIt() public {
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.setGrantCap(type(uint256).max, 0);
+        vm.prank(ADMIN);
+        distributor.setGrantCap(1 ether, 1 days);
+        assertEq(distributor.grantCap(), 1 ether, "cap");
+    }
+
+    // --- the previous root ---
+
+    function test_PreviousRootProofsWorkForAWhile() public {
+        publish(2, tree2);
+        // Bob's epoch-1 proof (sent before epoch 2 landed) still pays.
+        distributor.claim(BOB, 250 ether, proof1(1));
+        assertEq(token.balanceOf(BOB), 250 ether, "paid from the previous root");
+        vm.warp(block.timestamp + distributor.PREVIOUS_ROOT_SECONDS());
+        bytes32[] memory late = proof1(0);
+        vm.expectRevert(RewardDistributor.InvalidProof.selector);
+        distributor.claim(ALICE, 100 ether, late);
+        distributor.claim(ALICE, 160 ether, proof2(0)); // the current root always works
+    }
+
+    function test_OnlyTheLatestTwoRootsAreClaimable() public {
+        publish(2, tree2);
+        bytes32[] memory t3 = buildTree(accounts, epoch2Amounts);
+        publish(3, t3); // same amounts; tree1 is now two roots back
+        bytes32[] memory old = proof1(0);
+        vm.expectRevert(RewardDistributor.InvalidProof.selector);
+        distributor.claim(ALICE, 100 ether, old);
+    }
+
+    function test_AdminExpiresThePreviousRoot() public {
+        publish(2, tree2);
+        vm.prank(ADMIN);
+        distributor.expirePreviousRoot();
+        bytes32[] memory old = proof1(1);
+        vm.expectRevert(RewardDistributor.InvalidProof.selector);
+        distributor.claim(BOB, 250 ether, old);
+    }
+
+    // --- roles (two-step) ---
 
     function test_RevertWhen_NonPublisherPublishes() public {
-        bytes32 role = distributor.PUBLISHER_ROLE();
-        vm.prank(ALICE);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ALICE, role));
-        distributor.publishRoot(2, tree2[0]);
+        address[2] memory callers = [ALICE, ADMIN];
+        for (uint256 i = 0; i < callers.length; i++) {
+            vm.prank(callers[i]);
+            vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, callers[i]));
+            distributor.publishRoot(2, tree2[0], 0, 0);
+        }
     }
 
-    function test_RevertWhen_AdminWithoutPublisherRolePublishes() public {
-        bytes32 role = distributor.PUBLISHER_ROLE();
+    function test_PublisherChangeIsTwoStep() public {
         vm.prank(ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, ADMIN, role));
-        distributor.publishRoot(2, tree2[0]);
-    }
-
-    function test_AdminGrantsAndRevokesPublishers() public {
-        bytes32 role = distributor.PUBLISHER_ROLE();
-        vm.prank(ADMIN);
-        distributor.grantRole(role, CAROL);
+        distributor.proposePublisher(CAROL);
+        assertEq(distributor.publisher(), PUBLISHER, "old key still publishes until accepted");
+        vm.prank(DAVE);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, DAVE));
+        distributor.acceptPublisher();
         vm.prank(CAROL);
-        distributor.publishRoot(2, tree2[0]);
-
-        vm.prank(ADMIN);
-        distributor.revokeRole(role, CAROL);
-        vm.prank(CAROL);
-        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, CAROL, role));
-        distributor.publishRoot(3, tree1[0]);
-    }
-
-    function test_RevertWhen_NonAdminGrantsPublisher() public {
-        bytes32 role = distributor.PUBLISHER_ROLE();
-        bytes32 adminRole = distributor.DEFAULT_ADMIN_ROLE();
+        distributor.acceptPublisher();
+        assertEq(distributor.publisher(), CAROL, "new publisher");
         vm.prank(PUBLISHER);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, PUBLISHER, adminRole)
-        );
-        distributor.grantRole(role, ALICE);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.publishRoot(2, tree2[0], 0, 0);
+        vm.prank(CAROL);
+        distributor.publishRoot(2, tree2[0], totalOf[tree1[0]], 0);
+    }
+
+    function test_AdminRevokesPublisherAtOnce() public {
+        vm.prank(ADMIN);
+        distributor.revokePublisher();
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.publishRoot(2, tree2[0], 0, 0);
+    }
+
+    function test_AdminChangeIsTwoStep() public {
+        vm.prank(ADMIN);
+        distributor.transferAdmin(CAROL);
+        assertEq(distributor.admin(), ADMIN, "unchanged until accepted");
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.acceptAdmin();
+        vm.prank(CAROL);
+        distributor.acceptAdmin();
+        assertEq(distributor.admin(), CAROL, "new admin");
+        vm.prank(ADMIN);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, ADMIN));
+        distributor.proposePublisher(ADMIN);
+    }
+
+    function test_RevertWhen_PublisherChangesRoles() public {
+        vm.startPrank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.proposePublisher(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.Unauthorized.selector, PUBLISHER));
+        distributor.transferAdmin(PUBLISHER);
+        vm.stopPrank();
     }
 
     function test_Token_MinterIsTheDistributor() public view {
@@ -240,62 +376,76 @@ contract RewardDistributorTest is DistributorFixture {
         assertEq(token.decimals(), 18, "decimals");
     }
 
-    function test_RevertWhen_AnyoneElseMints() public {
+    function test_RevertWhen_AnyoneElseMintsPaysOrPulls() public {
+        uint256 supply = token.totalSupply();
         address[3] memory callers = [ADMIN, PUBLISHER, ALICE];
         for (uint256 i = 0; i < callers.length; i++) {
-            vm.prank(callers[i]);
-            vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.UnauthorizedMinter.selector, callers[i]));
-            token.mintClaim(callers[i], 1);
+            bytes memory denied = abi.encodeWithSelector(SpareCyclesToken.UnauthorizedMinter.selector, callers[i]);
+            vm.startPrank(callers[i]);
+            vm.expectRevert(denied);
+            token.payClaim(callers[i], 1);
+            vm.expectRevert(denied);
+            token.mintGrant(1);
+            vm.expectRevert(denied);
+            token.pullDeposit(address(distributor), 1);
+            vm.stopPrank();
         }
-        assertEq(token.totalSupply(), 0, "nothing minted");
+        assertEq(token.totalSupply(), supply, "nothing minted");
         assertEq(token.claimed(ALICE), 0, "nothing recorded as claimed");
     }
 
     // --- the token's own claim bookkeeping (packed with the balance) ---
 
-    function test_MintClaim_RecordsClaimedAndPaysTheDelta() public {
+    function test_PayClaim_RecordsClaimedAndPaysTheDelta() public {
+        uint256 pool = token.balanceOf(address(distributor));
         vm.prank(address(distributor));
-        assertEq(token.mintClaim(ALICE, 5 ether), 5 ether, "first pays all");
+        assertEq(token.payClaim(ALICE, 5 ether), 5 ether, "first pays all");
         vm.prank(address(distributor));
-        assertEq(token.mintClaim(ALICE, 8 ether), 3 ether, "then the delta");
+        assertEq(token.payClaim(ALICE, 8 ether), 3 ether, "then the delta");
         assertEq(token.balanceOf(ALICE), 8 ether, "balance");
         assertEq(token.claimed(ALICE), 8 ether, "claimed");
         assertEq(distributor.claimed(ALICE), 8 ether, "distributor reads the token");
-        assertEq(token.totalSupply(), 8 ether, "supply");
+        assertEq(token.balanceOf(address(distributor)), pool - 8 ether, "paid from the pool");
     }
 
-    function test_RevertWhen_MintClaimNotAboveClaimed() public {
+    function test_RevertWhen_PayClaimNotAboveClaimed() public {
         vm.prank(address(distributor));
-        token.mintClaim(ALICE, 5 ether);
+        token.payClaim(ALICE, 5 ether);
         vm.prank(address(distributor));
         vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.NothingToClaim.selector, ALICE, 5 ether, 5 ether));
-        token.mintClaim(ALICE, 5 ether);
+        token.payClaim(ALICE, 5 ether);
         vm.prank(address(distributor));
         vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.NothingToClaim.selector, ALICE, 4 ether, 5 ether));
-        token.mintClaim(ALICE, 4 ether);
+        token.payClaim(ALICE, 4 ether);
     }
 
-    function test_RevertWhen_MintClaimToZeroAddress() public {
+    function test_RevertWhen_PayClaimToZeroOrTheDistributor() public {
         vm.prank(address(distributor));
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
-        token.mintClaim(address(0), 1);
+        token.payClaim(address(0), 1);
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(distributor)));
+        token.payClaim(address(distributor), 1);
     }
 
-    function test_MintClaim_Enforces128BitBound() public {
+    function test_RevertWhen_PoolIsShort() public {
+        uint256 pool = token.balanceOf(address(distributor));
+        vm.prank(address(distributor));
+        vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.InsufficientPool.selector, pool, pool + 1));
+        token.payClaim(ALICE, pool + 1);
+    }
+
+    function test_MintGrant_Enforces128BitBound() public {
         uint256 max = type(uint128).max;
+        uint256 supply = token.totalSupply();
         vm.prank(address(distributor));
         vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, max + 1));
-        token.mintClaim(ALICE, max + 1);
-
+        token.mintGrant(max - supply + 1);
         vm.prank(address(distributor));
-        token.mintClaim(ALICE, max); // exactly at the bound: fine
-        assertEq(token.balanceOf(ALICE), max, "balance at the bound");
-        assertEq(token.claimed(ALICE), max, "claimed at the bound");
-
-        // Another account's claim would push the supply past the bound.
+        token.mintGrant(max - supply); // exactly at the bound: fine
         vm.prank(address(distributor));
         vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, max + 1));
-        token.mintClaim(BOB, 1);
+        token.payClaim(ALICE, max + 1);
     }
 
     function test_Claim_AmountBeyondBoundReverts() public {
@@ -303,9 +453,14 @@ contract RewardDistributorTest is DistributorFixture {
         address[] memory one = new address[](1);
         uint256[] memory amount = new uint256[](1);
         (one[0], amount[0]) = (ALICE, tooMuch);
-        publish(2, buildTree(one, amount));
+        bytes32[] memory tree = buildTree(one, amount);
+        // No publisher can fund it, even under an unlimited cap: the supply stays below 2^128.
+        vm.prank(ADMIN);
+        distributor.setGrantCap(type(uint256).max, 1 days);
+        uint256 grants = tooMuch - distributor.totalGranted();
+        vm.prank(PUBLISHER);
         vm.expectRevert(abi.encodeWithSelector(SpareCyclesToken.AmountTooLarge.selector, tooMuch));
-        distributor.claim(ALICE, tooMuch, new bytes32[](0));
+        distributor.publishRoot(2, tree[0], tooMuch, grants);
     }
 
     // --- the token as a standard ERC-20 ---
@@ -319,7 +474,7 @@ contract RewardDistributorTest is DistributorFixture {
 
         assertEq(token.balanceOf(ALICE), 70 ether, "sender balance");
         assertEq(token.balanceOf(BOB), 30 ether, "receiver balance");
-        assertEq(token.totalSupply(), 100 ether, "supply unchanged");
+        assertEq(token.totalSupply(), totalOf[tree1[0]], "supply unchanged");
         assertEq(distributor.claimed(ALICE), 100 ether, "sender's claimed total unchanged");
         assertEq(distributor.claimed(BOB), 0, "receiving is not claiming");
 

@@ -10,6 +10,8 @@ import {
   publicConfigSchema,
   type RewardsResponse,
   rewardsResponseSchema,
+  type WithdrawalResponse,
+  withdrawalResponseSchema,
 } from '@/lib/protocol/rewards';
 import { type ApiContext, apiCall } from './api-call';
 import { bearer } from './volunteer-api';
@@ -63,6 +65,25 @@ export async function verifySiwe(context: ApiContext, token: string, message: st
       body: JSON.stringify({ message, signature }),
     },
     siweVerifyResponseSchema,
+  );
+  return body;
+}
+
+/** `POST /api/v1/withdrawals`: moves `amount` token units of unreserved balance to what the linked wallet can claim. */
+export async function withdrawBalance(
+  context: ApiContext,
+  token: string,
+  amount: bigint,
+): Promise<WithdrawalResponse> {
+  const { body } = await apiCall(
+    context,
+    '/api/v1/withdrawals',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify({ amount: amount.toString() }),
+    },
+    withdrawalResponseSchema,
   );
   return body;
 }

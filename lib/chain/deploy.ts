@@ -13,9 +13,17 @@ import { rewardDistributorAbi, rewardDistributorBytecode } from './generated/con
 export interface DeployOptions {
   /** Holds DEFAULT_ADMIN_ROLE (grants and revokes publishers). Default: the deploying account. */
   admin?: Address;
-  /** First holder of PUBLISHER_ROLE (the coordinator's key). Default: the deploying account. */
+  /** The publisher (the coordinator's key). Default: the deploying account. */
   publisher?: Address;
+  /** Most grants mintable per `grantPeriod` seconds, token units. Default: 10⁶ CYCLE. */
+  grantCap?: bigint;
+  /** Grant window in seconds. Default: one day. */
+  grantPeriod?: bigint;
 }
+
+/** Default grant cap: one million CYCLE per day, far above what dev and tests grant. */
+export const defaultGrantCap = 10n ** 24n;
+export const defaultGrantPeriod = 86_400n;
 
 /** Addresses are checksummed. */
 export interface DeployedContracts {
@@ -30,8 +38,8 @@ export interface DeployedContracts {
  * Deploys the reward contracts with `walletClient`'s account and waits for the receipt.
  *
  * One transaction does it all: the distributor's constructor deploys the CYCLE token (making
- * itself the only minter) and grants the admin and publisher roles, so there is no window in
- * which the token exists without its minter or roles are half set.
+ * itself the only minter), names the admin and the publisher and sets the grant cap, so there is
+ * no window in which the token exists without its minter or roles are half set.
  *
  * @example
  * const { distributor, token } = await deployContracts(walletClient, publicClient);
@@ -45,7 +53,12 @@ export async function deployContracts(
   const transactionHash = await walletClient.deployContract({
     abi: rewardDistributorAbi,
     bytecode: rewardDistributorBytecode,
-    args: [options.admin ?? deployer, options.publisher ?? deployer],
+    args: [
+      options.admin ?? deployer,
+      options.publisher ?? deployer,
+      options.grantCap ?? defaultGrantCap,
+      options.grantPeriod ?? defaultGrantPeriod,
+    ],
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash: transactionHash });
   if (receipt.status !== 'success' || !receipt.contractAddress) {

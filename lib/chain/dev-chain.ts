@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Address, createPublicClient, createWalletClient, http, isAddress } from 'viem';
+import { type Address, createPublicClient, createWalletClient, http, isAddress, keccak256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { startAnvil } from './anvil';
 import { deployContracts } from './deploy';
 import { devChainFile } from './dev-chain-file';
+import { rewardDistributorBytecode } from './generated/contracts';
 
 /**
  * anvil's first well-known development key. Public knowledge: only ever used on the local dev chain.
@@ -28,7 +29,11 @@ interface Recorded {
   rpcUrl: string;
   tokenAddress: Address;
   distributorAddress: Address;
+  /** keccak256 of the distributor's creation code: a changed contract is deployed anew. */
+  codeHash?: string;
 }
+
+const codeHash = keccak256(rewardDistributorBytecode);
 
 /**
  * The local chain of `npm run dev`: anvil on `port`, its state kept in DATA_DIR between runs, and
@@ -57,7 +62,7 @@ export async function startDevChain(options: { dataDir: string; port: number }):
   const deployed = recorded
     ? await publicClient.getCode({ address: recorded.distributorAddress })
     : undefined;
-  if (!recorded || !deployed || deployed === '0x') {
+  if (!recorded || !deployed || deployed === '0x' || recorded.codeHash !== codeHash) {
     const walletClient = createWalletClient({ chain: foundry, transport, account });
     const contracts = await deployContracts(walletClient, publicClient);
     recorded = {
@@ -65,6 +70,7 @@ export async function startDevChain(options: { dataDir: string; port: number }):
       rpcUrl: anvil.rpcUrl,
       tokenAddress: contracts.token,
       distributorAddress: contracts.distributor,
+      codeHash,
     };
     await writeFile(recordFile, `${JSON.stringify(recorded, null, 2)}\n`);
   }

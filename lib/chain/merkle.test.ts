@@ -66,19 +66,21 @@ describe('reward tree against the real contracts (anvil)', () => {
     const transport = http(anvil.rpcUrl);
     publicClient = createPublicClient({ chain: foundry, transport });
     deployer = createWalletClient({ account: privateKeyToAccount(deployerKey), chain: foundry, transport });
-    ({ distributor, token } = await deployContracts(deployer, publicClient));
+    ({ distributor, token } = await deployContracts(deployer, publicClient, { grantCap: 10n ** 30n }));
   });
 
   afterAll(async () => {
     await anvil?.stop();
   });
 
+  /** Publishes `root`, granting 10 million CYCLE into the pool so every claim here is funded. */
   async function publish(epoch: bigint, root: Hex): Promise<void> {
+    const grants = 10n ** 25n;
     const hash = await deployer.writeContract({
       address: distributor,
       abi: rewardDistributorAbi,
       functionName: 'publishRoot',
-      args: [epoch, root],
+      args: [epoch, root, grants * epoch, grants],
     });
     expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe('success');
   }
@@ -206,9 +208,9 @@ describe('reward tree against the real contracts (anvil)', () => {
       address: distributor,
       abi: rewardDistributorAbi,
       functionName: 'publishRoot',
-      args: [2n, root],
+      args: [2n, root, 0n, 0n],
     });
-    expect(await revertOf(replay)).toEqual({ name: 'EpochNotIncreasing', args: [2n, 3n] });
+    expect(await revertOf(replay)).toEqual({ name: 'EpochOutOfRange', args: [2n, 3n] });
   });
 });
 

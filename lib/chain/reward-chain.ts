@@ -1,5 +1,6 @@
 import {
   type Address,
+  BlockNotFoundError,
   createPublicClient,
   createWalletClient,
   type Hash,
@@ -12,7 +13,19 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { chainDefinition } from './chain-definition';
 import { rewardDistributorAbi } from './generated/contracts';
-import { publishRoot } from './publish-root';
+import { publishRoot, type RootPublication } from './publish-root';
+
+/** One `Deposited(account, amount)` event as the coordinator credits it. */
+export interface DepositEvent {
+  /** Lower-case depositor address. */
+  account: Address;
+  amount: bigint;
+  transactionHash: Hash;
+  /** Position of this `Deposited` log among the transaction's `Deposited` logs (stable across re-orgs). */
+  indexInTransaction: number;
+  blockNumber: bigint;
+  blockHash: Hash;
+}
 
 /** What the coordinator needs from the distributor contract. An interface so tests can inject faults. */
 export interface RewardChain {
@@ -26,8 +39,14 @@ export interface RewardChain {
   readCurrentRoot(): Promise<{ epoch: bigint; root: Hex }>;
   /** `claimed(account)`: token units already paid to `account`. */
   readClaimed(account: Address): Promise<bigint>;
-  /** Broadcasts `publishRoot(epoch, root)`; resolves with the hash once the node accepted it. */
-  sendRoot(epoch: bigint, root: Hex): Promise<Hash>;
+  /** Broadcasts `publishRoot(epoch, root, total, grants)`; resolves with the hash once the node accepted it. */
+  sendRoot(publication: RootPublication): Promise<Hash>;
+  /** The latest block's number and hash. */
+  latestBlock(): Promise<{ number: bigint; hash: Hash }>;
+  /** The hash of block `number` on the node's current chain, or null when it has no such block. */
+  blockHash(number: bigint): Promise<Hash | null>;
+  /** `Deposited` events in blocks `[fromBlock, toBlock]`, in chain order. */
+  readDeposits(fromBlock: bigint, toBlock: bigint): Promise<DepositEvent[]>;
   /** Where a transaction stands: mined (`success`/`reverted`), `pending`, or `unknown` to the node. */
   transactionStatus(hash: Hash): Promise<'success' | 'reverted' | 'pending' | 'unknown'>;
   /** Waits until `hash` is mined. */
@@ -90,9 +109,49 @@ export function createRewardChain(options: RewardChainOptions): RewardChain {
         args: [account],
       });
     },
-    sendRoot(epoch, root) {
+    sendRoot(publication) {
       if (!walletClient) throw new Error('no publisher key (PUBLISHER_PRIVATE_KEY) to publish roots with');
-      return publishRoot(walletClient, publicClient, distributor, epoch, root);
+      return publishRoot(walletClient, publicClient, distributor, publication);
+    },
+    async latestBlock() {
+      const block = await publicClient.getBlock({ blockTag: 'latest' });
+      return { number: block.number, hash: block.hash };
+    },
+    async blockHash(number) {
+      try {
+        return (await publicClient.getBlock({ blockNumber: number })).hash;
+      } catch (error) {
+        if (error instanceof BlockNotFoundError) return null;
+        throw error;
+      }
+    },
+    async readDeposits(fromBlock, toBlock) {
+      const logs = await publicClient.getContractEvents({
+        address: distributor,
+        abi: rewardDistributorAbi,
+        eventName: 'Deposited',
+        fromBlock,
+        toBlock,
+        strict: true,
+      });
+      const seen = new Map<Hash, number>();
+      return logs
+        .filter((log) => !log.removed)
+        .sort((a, b) =>
+          a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+        )
+        .map((log) => {
+          const index = seen.get(log.transactionHash) ?? 0;
+          seen.set(log.transactionHash, index + 1);
+          return {
+            account: log.args.account.toLowerCase() as Address,
+            amount: log.args.amount,
+            transactionHash: log.transactionHash,
+            indexInTransaction: index,
+            blockNumber: log.blockNumber,
+            blockHash: log.blockHash,
+          };
+        });
     },
     async transactionStatus(hash) {
       try {

@@ -301,8 +301,10 @@ export const rewardEpochs = pgTable('reward_epochs', {
   /** Sum of all leaves' cumulative amounts, token units (18 decimals). */
   total: numeric('total', { precision: 78, scale: 0 }).notNull(),
   leafCount: integer('leaf_count').notNull(),
-  /** Token units per work unit used for this epoch (the rate can change; published amounts cannot shrink). */
+  /** Legacy: token units per work unit when credit itself paid (before paid jobs); now always 0. */
   rate: numeric('rate', { precision: 78, scale: 0 }).notNull(),
+  /** Operator grants minted with this root (token units). */
+  grants: numeric('grants', { precision: 78, scale: 0 }).notNull().default('0'),
   /** The last `publishRoot` transaction sent for this epoch (set before waiting for its receipt). */
   txHash: text('tx_hash'),
   /** A process sending this epoch's root holds it until then, so two processes never send at once. */
@@ -325,3 +327,94 @@ export const rewardLeaves = pgTable(
   },
   (t) => [primaryKey({ columns: [t.epoch, t.address] }), index('reward_leaves_address_idx').on(t.address)],
 );
+
+/**
+ * Kinds of money movement in the ledger (token units, 18 decimals):
+ * - `deposit`: tokens deposited into the distributor by `address` (read from a chain event).
+ * - `grant`: balance granted to `address` by an operator; minted with the epoch in `epoch`.
+ * - `withdrawal`: unreserved balance of `address` moved to what it can claim.
+ * - `payment`: what a verified result of a paid job earned `volunteer_id` (after the fee).
+ * - `fee`: the protocol fee on that result, earned by the treasury `address`.
+ */
+export const ledgerEntryKinds = ['deposit', 'grant', 'withdrawal', 'payment', 'fee'] as const;
+export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
+
+/**
+ * The money ledger, append-only. `key` makes every movement happen at most once, whoever writes it
+ * and however often: `deposit:<tx hash>:<n>`, `grant:<uuid>`, `withdrawal:<uuid>`,
+ * `payment:<result id>`, `fee:<result id>`.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    kind: text('kind').$type<LedgerEntryKind>().notNull(),
+    /** The account (lower-case address): depositor, grantee, withdrawer, or the fee's treasury. */
+    address: text('address'),
+    /** The earning volunteer of a `payment`. */
+    volunteerId: uuid('volunteer_id').references(() => volunteers.id),
+    jobId: uuid('job_id').references(() => jobs.id),
+    resultId: uuid('result_id').references(() => results.id),
+    amount: numeric('amount', { precision: 78, scale: 0 }).notNull(),
+    /** Grants: the reward epoch that mints them (null until an epoch is recorded). */
+    epoch: integer('epoch'),
+    /** Deposits: where on chain the event was read (kept to notice re-orgs). */
+    blockNumber: numeric('block_number', { precision: 78, scale: 0 }),
+    blockHash: text('block_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ledger_entries_key').on(t.key),
+    index('ledger_entries_address_idx').on(t.address, t.kind),
+    index('ledger_entries_volunteer_idx').on(t.volunteerId),
+    index('ledger_entries_job_idx').on(t.jobId),
+    check('ledger_entries_kind_check', oneOf(t.kind, ledgerEntryKinds)),
+  ],
+);
+
+/**
+ * Payment state of a paid job:
+ * - `open`: the reservation is held; verified results are paid from it (moved on when the job
+ *   completes, fails or is cancelled).
+ * - `settled`: the job ended; `refunded` (reserved − spent) went back to the payer's balance (terminal).
+ */
+export const jobPaymentStatuses = ['open', 'settled'] as const;
+export type JobPaymentStatus = (typeof jobPaymentStatuses)[number];
+
+/** The reservation of each paid job (unpaid jobs have no row). */
+export const jobPayments = pgTable(
+  'job_payments',
+  {
+    jobId: uuid('job_id')
+      .primaryKey()
+      .references(() => jobs.id),
+    /** The paying account (lower-case address linked to the submitter). */
+    payer: text('payer').notNull(),
+    /** Token units per work unit. */
+    pricePerWorkUnit: numeric('price_per_work_unit', { precision: 78, scale: 0 }).notNull(),
+    /** Protocol fee in basis points of each payment, fixed at creation. */
+    feeBps: integer('fee_bps').notNull(),
+    /** The worst case held at creation: Σ floor(price × shard work units) × replication.max. */
+    reserved: numeric('reserved', { precision: 78, scale: 0 }).notNull(),
+    /** Paid out so far (volunteers' earnings plus fees). */
+    spent: numeric('spent', { precision: 78, scale: 0 }).notNull().default('0'),
+    status: text('status').$type<JobPaymentStatus>().notNull().default('open'),
+    /** Returned to the payer when the job ended. */
+    refunded: numeric('refunded', { precision: 78, scale: 0 }),
+    settledAt: timestamp('settled_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('job_payments_payer_idx').on(t.payer, t.status),
+    check('job_payments_status_check', oneOf(t.status, jobPaymentStatuses)),
+  ],
+);
+
+/** How far the coordinator has read a chain event stream (deposits), with the block's hash to notice re-orgs. */
+export const chainCursors = pgTable('chain_cursors', {
+  name: text('name').primaryKey(),
+  blockNumber: numeric('block_number', { precision: 78, scale: 0 }).notNull(),
+  blockHash: text('block_hash').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

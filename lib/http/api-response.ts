@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { logger, withLogContext } from '../log/logger';
 
-/** The uniform error body: `{error: {code, message, field?}}`. */
+/** The uniform error body: `{error: {code, message, field?, ...details}}`. */
 export function errorResponse(error: ApiError): Response {
-  const body: { code: string; message: string; field?: string } = {
+  const body: { code: string; message: string; field?: string } & Record<string, string> = {
+    ...error.details,
     code: error.code,
     message: error.message,
   };

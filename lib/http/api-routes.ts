@@ -9,6 +9,7 @@ export const apiRoutes: Record<string, readonly string[]> = {
   '/api/v1/blobs/[sha256]': ['GET'],
   '/api/v1/config': ['GET'],
   '/api/v1/epochs': ['GET', 'POST'],
+  '/api/v1/grants': ['POST'],
   '/api/v1/health': ['GET'],
   '/api/v1/jobs': ['GET', 'POST'],
   '/api/v1/jobs/[id]': ['GET', 'DELETE'],
@@ -26,6 +27,7 @@ export const apiRoutes: Record<string, readonly string[]> = {
   '/api/v1/volunteers': ['POST'],
   '/api/v1/volunteers/me': ['GET'],
   '/api/v1/volunteers/me/history': ['GET'],
+  '/api/v1/withdrawals': ['POST'],
 };
 
 const compiled = Object.entries(apiRoutes).map(([pattern, methods]) => ({

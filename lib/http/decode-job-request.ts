@@ -13,6 +13,7 @@ export interface DecodedJobRequest {
   replication?: { min: number; max: number };
   title?: string;
   visibility: 'public' | 'private';
+  payment?: { pricePerWorkUnit: string };
 }
 
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -66,7 +67,7 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   if (!meta) {
     throw new ApiError(
       'invalid_request',
-      'job: missing; add a "job" part holding {kernel, params, replication?, title?, visibility?} as JSON.',
+      'job: missing; add a "job" part holding {kernel, params, replication?, title?, visibility?, payment?} as JSON.',
       'job',
     );
   }

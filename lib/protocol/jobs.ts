@@ -19,6 +19,14 @@ export const replicationSchema = z
   })
   .refine((r) => r.max >= r.min, { message: 'max must be at least min', path: ['max'] });
 
+/** A decimal string of token units (10⁻¹⁸ CYCLE), below 2¹²⁸. */
+export const tokenUnitsSchema = z
+  .string({ error: 'must be a decimal string of token units, e.g. "1000000000000000"' })
+  .regex(/^[0-9]{1,39}$/, 'must be a decimal string of token units (10^-18 CYCLE), e.g. "1000000000000000"');
+
+/** What a paid job pays: token units per verified work unit (the volunteer gets it less the protocol fee). */
+export const jobPaymentRequestSchema = z.strictObject({ pricePerWorkUnit: tokenUnitsSchema });
+
 /** `POST /api/v1/jobs` as JSON: every input file base64-encoded under `inputs.{name}`. */
 export const createJobRequestSchema = z.strictObject({
   kernel: z.string({ error: 'must name a kernel, e.g. "matmul"' }).min(1).max(64),
@@ -31,6 +39,8 @@ export const createJobRequestSchema = z.strictObject({
   replication: replicationSchema.optional(),
   title: z.string().trim().max(200, 'must be at most 200 characters').optional(),
   visibility: jobVisibilitySchema.default('private'),
+  /** Unset: an unpaid job (volunteers earn credit, no tokens). */
+  payment: jobPaymentRequestSchema.optional(),
 });
 
 /** The same request without `inputs`, as the `job` JSON part of a multipart upload. */
@@ -57,6 +67,22 @@ export const jobSummarySchema = z.object({
   error: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** Paid jobs: the price, what is held, spent and returned (token units); null for unpaid jobs. */
+  payment: z
+    .object({
+      pricePerWorkUnit: z.string(),
+      /** The worst case held at creation. */
+      reserved: z.string(),
+      /** Paid to volunteers and fees so far. */
+      spent: z.string(),
+      /** Still held (0 once settled). */
+      remaining: z.string(),
+      /** Returned to the payer's balance when the job ended; null while it runs. */
+      refunded: z.string().nullable(),
+      feeBps: z.number().int(),
+    })
+    .nullable()
+    .default(null),
   /** Present once completed: where to download the verified output. */
   result: z
     .object({ url: z.string(), contentType: z.string(), filename: z.string(), bytes: z.number() })

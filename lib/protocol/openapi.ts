@@ -17,8 +17,12 @@ import { batchResultResponseSchema, resultResponseSchema } from './results';
 import {
   closeEpochResponseSchema,
   epochListResponseSchema,
+  grantRequestSchema,
+  grantResponseSchema,
   publicConfigSchema,
   rewardsResponseSchema,
+  withdrawalRequestSchema,
+  withdrawalResponseSchema,
 } from './rewards';
 import { volunteerHistorySchema } from './volunteer-history';
 import {
@@ -32,6 +36,13 @@ export const errorBodySchema = z.object({
     code: z.string().describe('snake_case, from a closed list (see docs/api.md)'),
     message: z.string().describe('what to fix'),
     field: z.string().optional().describe('the dotted path of the field to fix, when there is one'),
+    missing: z
+      .string()
+      .optional()
+      .describe('insufficient_funds: token units missing from the balance (decimal string)'),
+    required: z.string().optional().describe('insufficient_funds: what the job would reserve, token units'),
+    balance: z.string().optional().describe('insufficient_funds: the spendable balance, token units'),
+    remaining: z.string().optional().describe('grant_cap_exceeded: what may still be granted this epoch'),
   }),
 });
 
@@ -61,6 +72,10 @@ const schemas: Schemas = {
   CloseEpochResponse: closeEpochResponseSchema,
   EpochList: epochListResponseSchema,
   Rewards: rewardsResponseSchema,
+  GrantRequest: grantRequestSchema,
+  GrantResponse: grantResponseSchema,
+  WithdrawalRequest: withdrawalRequestSchema,
+  WithdrawalResponse: withdrawalResponseSchema,
 };
 
 const ref = (name: keyof typeof schemas & string) => ({ $ref: `#/components/schemas/${name}` });
@@ -125,9 +140,9 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
       },
       '/api/v1/volunteers/me': {
         get: {
-          summary: "The caller's credit and counts",
+          summary: "The caller's credit (work units), counts, earnings and balance (token units)",
           security: bearer,
-          responses: { '200': jsonAnswer('credit and counts', 'VolunteerMe'), ...errors(401) },
+          responses: { '200': jsonAnswer('credit, counts and money', 'VolunteerMe'), ...errors(401) },
         },
       },
       '/api/v1/volunteers/me/history': {
@@ -239,7 +254,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           },
           responses: {
             '201': jsonAnswer('the job id and its shard count', 'CreateJobResponse'),
-            ...errors(400, 401, 413, 415),
+            ...errors(400, 401, 402, 413, 415),
           },
         },
       },
@@ -341,9 +356,29 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
       '/api/v1/rewards/{address}': {
         get: {
           summary:
-            'Cumulative credit in token units, Merkle proof, root, contracts and what is claimed on chain',
+            'Cumulative earnings and withdrawals in token units, Merkle proof, root, contracts and what is claimed on chain',
           parameters: [idParam('address', '0x-prefixed 20-byte address')],
           responses: { '200': jsonAnswer('rewards of the address', 'Rewards'), ...errors(400) },
+        },
+      },
+      '/api/v1/grants': {
+        post: {
+          summary:
+            'Grant balance to an account (Bearer ADMIN_TOKEN): minted with the next root, within a per-epoch cap',
+          security: bearer,
+          requestBody: jsonBody('GrantRequest'),
+          responses: { '201': jsonAnswer('the grant', 'GrantResponse'), ...errors(400, 401, 403, 409) },
+        },
+      },
+      '/api/v1/withdrawals': {
+        post: {
+          summary: "Move unreserved balance to what the caller's linked wallet can claim (next epoch)",
+          security: bearer,
+          requestBody: jsonBody('WithdrawalRequest'),
+          responses: {
+            '201': jsonAnswer('the withdrawal', 'WithdrawalResponse'),
+            ...errors(400, 401, 402, 409),
+          },
         },
       },
       '/api/v1/openapi.json': {

@@ -41,8 +41,8 @@ export const epochSchema = z.object({
   root: hex32,
   /** Sum of the leaves, token units. */
   total: tokenAmountSchema,
-  /** Token units per work unit this epoch was computed with. */
-  rate: tokenAmountSchema,
+  /** Operator grants minted with this root, token units. */
+  grants: tokenAmountSchema,
   txHash: hex32.nullable(),
   publishedAt: z.iso.datetime().nullable(),
   /** Every `(address, cumulative)` of the tree, sorted by address: enough to recompute `root`. */
@@ -93,3 +93,33 @@ export type CloseEpochResponse = z.infer<typeof closeEpochResponseSchema>;
 export type EpochInfo = z.infer<typeof epochSchema>;
 export type EpochListResponse = z.infer<typeof epochListResponseSchema>;
 export type RewardsResponse = z.infer<typeof rewardsResponseSchema>;
+
+/** `POST /api/v1/grants` (operator): sponsor balance for an account. */
+export const grantRequestSchema = z.strictObject({
+  address: addressSchema,
+  /** Token units, decimal string. */
+  amount: z.string({ error: 'must be a decimal string of token units' }),
+});
+
+export const grantResponseSchema = z.object({
+  grantId: z.uuid(),
+  address: z.string(),
+  amount: tokenAmountSchema,
+  balance: tokenAmountSchema,
+  remainingThisEpoch: tokenAmountSchema,
+});
+
+/** `POST /api/v1/withdrawals`: move unreserved balance to what the linked wallet can claim. */
+export const withdrawalRequestSchema = z.strictObject({
+  /** Token units, decimal string. */
+  amount: z.string({ error: 'must be a decimal string of token units' }),
+});
+
+export const withdrawalResponseSchema = z.object({
+  withdrawalId: z.uuid(),
+  address: z.string(),
+  amount: tokenAmountSchema,
+  balance: tokenAmountSchema,
+});
+
+export type WithdrawalResponse = z.infer<typeof withdrawalResponseSchema>;

@@ -17,7 +17,25 @@ export const registerVolunteerResponseSchema = z.object({
   token: z.string(),
 });
 
-export const volunteerMeResponseSchema = z.object({
+/**
+ * Token units (10⁻¹⁸ CYCLE) as decimal strings. Defaults let clients read coordinators that
+ * predate paid jobs.
+ */
+export const volunteerMoneySchema = z.object({
+  /** Earned from verified results of paid jobs, after the protocol fee (claimable once in an epoch). */
+  earnings: z.string().default('0'),
+  /** The linked wallet's spendable balance for paying jobs ("0" without a wallet). */
+  balance: z.string().default('0'),
+  /** Held by the wallet's paid jobs that are still running. */
+  reserved: z.string().default('0'),
+  /** Where the balance came from and went; null without a linked wallet. */
+  funds: z
+    .object({ deposited: z.string(), granted: z.string(), withdrawn: z.string(), spent: z.string() })
+    .nullable()
+    .default(null),
+});
+
+export const volunteerMeResponseSchema = volunteerMoneySchema.extend({
   volunteerId: z.uuid(),
   site: z.string().nullable(),
   address: z.string().nullable(),
@@ -34,3 +52,4 @@ export const volunteerMeResponseSchema = z.object({
 export type RegisterVolunteerRequest = z.infer<typeof registerVolunteerRequestSchema>;
 export type VolunteerMe = z.infer<typeof volunteerMeResponseSchema>;
 export type RegisterVolunteerResponse = z.infer<typeof registerVolunteerResponseSchema>;
+export type VolunteerMoney = z.infer<typeof volunteerMoneySchema>;

@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { formatUnits as formatCycleUnits } from 'viem';
 import { pageIdentity } from '@/browser/volunteer/page-identity';
 import type { VolunteerState } from '@/browser/volunteer/volunteer-client';
 import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
@@ -15,6 +16,7 @@ import { stateDotColour } from './state-dot';
 import { ThrottleSlider } from './throttle-slider';
 import { ThroughputSparkline } from './throughput-sparkline';
 import { useVolunteer } from './use-volunteer';
+import { WorkPays } from './work-pays';
 
 const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
@@ -179,9 +181,15 @@ export function DonatePanel() {
           label="Time donated"
           value={view.donatedMs > 0 ? formatDuration(view.donatedMs) : '—'}
           testId="stat-donated"
-          wide
+        />
+        <Stat
+          label="Earned (paid jobs)"
+          value={view.credit ? `${formatCycleUnits(BigInt(view.credit.earnings), 18)} CYCLE` : '—'}
+          testId="stat-earnings"
         />
       </dl>
+
+      <WorkPays jobId={view.current?.jobId ?? null} className="text-sm text-slate-700 dark:text-slate-300" />
 
       <figure className="flex flex-col gap-1">
         <ThroughputSparkline
@@ -207,7 +215,8 @@ export function DonatePanel() {
 
       <p className="text-xs text-slate-500 dark:text-slate-400">
         Credit is counted in work units (WU; one unit = a million operations); it becomes verified once other
-        volunteers' results or the server's checks agree with yours.
+        volunteers' results or the server's checks agree with yours. Credit ranks you on the leaderboard;
+        CYCLE comes only from jobs someone paid for — link a wallet on /rewards to claim it.
       </p>
 
       {view.lastError && (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useConnection } from 'wagmi';
+import { AccountPanel } from './account-panel';
 import { panel } from './button-styles';
 import { ConnectWallet } from './connect-wallet';
 import { RewardsPanel } from './rewards-panel';
@@ -35,11 +36,19 @@ function Steps({ chain }: { chain: RewardChainSettings }) {
           <RewardsPanel address={address} chain={chain} />
         </section>
       )}
+      {address && (
+        <section aria-labelledby="step-account" className={panel}>
+          <h2 id="step-account" className="mb-3 text-xl font-semibold">
+            4. Earnings, credit and balance
+          </h2>
+          <AccountPanel address={address} chain={chain} />
+        </section>
+      )}
     </div>
   );
 }
 
-/** The `/rewards` page body: connect, link (Sign-In with Ethereum), claim. */
+/** The `/rewards` page body: connect, link (Sign-In with Ethereum), claim, then earnings, deposits and withdrawals. */
 export function RewardsDashboard() {
   return <WalletGate>{(settings) => <Steps chain={settings.chain} />}</WalletGate>;
 }

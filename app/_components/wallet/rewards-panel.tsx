@@ -130,7 +130,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
   return (
     <div className="flex flex-col gap-5">
       {data.epoch === null ? (
-        <p>No reward epoch has been published yet. Verified credit is added to the next one.</p>
+        <p>No reward epoch has been published yet. Earnings from paid jobs are added to the next one.</p>
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Epoch {data.epoch}, root <span className="font-mono">{shortHex(data.root ?? '')}</span>.
@@ -156,7 +156,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
           label="Waiting for the next epoch"
           testId="pending"
           value={formatCycle(data.pending)}
-          hint="Verified credit not yet in a published root."
+          hint="Earnings from paid jobs and withdrawals not yet in a published root."
         />
         <Amount
           label="CYCLE in this wallet"
@@ -205,7 +205,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
-              <caption className="sr-only">Cumulative credit of this wallet in each published epoch</caption>
+              <caption className="sr-only">Cumulative amount of this wallet in each published epoch</caption>
               <thead className="text-slate-600 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="py-1 pr-4 font-medium">

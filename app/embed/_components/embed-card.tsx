@@ -7,6 +7,7 @@ import type { PauseReason } from '@/browser/volunteer/volunteer-conditions';
 import { stateDotColour } from '../../_components/donate/state-dot';
 import { ThrottleSlider } from '../../_components/donate/throttle-slider';
 import { useVolunteer } from '../../_components/donate/use-volunteer';
+import { WorkPays } from '../../_components/donate/work-pays';
 import { formatCredit } from '../../jobs/_components/format';
 import { useVisibleConsent } from './use-visible-consent';
 
@@ -170,6 +171,13 @@ export function EmbedCard({ site, targetOrigin }: { site: string; targetOrigin: 
           {fatal
             ? `Could not donate: ${fatal.message}`
             : statusText(view.state, view.pauseReason, view.noWork, view.current?.kernel ?? null)}
+          {!fatal && active ? (
+            <WorkPays
+              jobId={view.current?.jobId ?? null}
+              compact
+              className="ml-1 text-slate-600 dark:text-slate-400"
+            />
+          ) : null}
         </span>
       </p>
       <div ref={donateArea} className="flex flex-col">

@@ -21,6 +21,8 @@ export function errorTarget(
       return name === 'min' ? 'replication-min' : 'replication-max';
     case 'title':
       return 'title';
+    case 'payment':
+      return 'payment-price';
     case 'kernel':
       return 'kernel';
     default:

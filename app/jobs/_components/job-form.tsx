@@ -20,6 +20,7 @@ interface KernelExampleModule {
 }
 
 import { errorTarget } from './error-target';
+import { estimateJobCost } from './estimate-job-cost';
 import {
   buttonPrimary,
   buttonSecondary,
@@ -35,6 +36,7 @@ import { valuesFromParams, valuesFromShape } from './form-values';
 import { formatBytes } from './format';
 import { type ChosenInput, describeUpload, InputUpload } from './input-upload';
 import { ParamField } from './param-field';
+import { type PaymentChoice, PaymentFields, priceTokenUnits } from './payment-fields';
 import { runFirstShard } from './run-first-shard';
 import { ensureIdentity, forgetIdentity } from './submitter-identity';
 import type { RunReport } from './wgsl-dry-run';
@@ -115,6 +117,7 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     ),
   );
   const [title, setTitle] = useState('');
+  const [payment, setPayment] = useState<PaymentChoice>({ paid: false, price: '0.001' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -295,18 +298,18 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
     replication?: unknown;
     title?: string;
     visibility: 'public';
+    payment?: { pricePerWorkUnit: string };
   } {
     if (!form) throw new Error('no kernel');
     const params = paramsFromForm(fields, values);
     // The job pages show params and the result preview to anyone with the link, so jobs from this
     // form are public (showcases); private jobs come through the API or the CLI (docs/api.md).
-    const job: {
-      kernel: string;
-      params: Record<string, unknown>;
-      replication?: unknown;
-      title?: string;
-      visibility: 'public';
-    } = { kernel: form.name, params, visibility: 'public' };
+    const job: ReturnType<typeof buildJob> = { kernel: form.name, params, visibility: 'public' };
+    if (payment.paid) {
+      const units = priceTokenUnits(payment.price);
+      if (typeof units === 'string') throw new FormValueError('payment', units);
+      job.payment = { pricePerWorkUnit: units.toString() };
+    }
     const toNumber = (text: string) =>
       text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text;
     if (replication.min.trim() !== '' || replication.max.trim() !== '') {
@@ -368,6 +371,27 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
       }
       setSubmitting(false);
     }
+  }
+
+  /** The worst-case cost of the job as filled in now, priced at `price` token units per work unit. */
+  async function estimateCost(price: bigint) {
+    if (!form) throw new Error('no kernel');
+    const job = buildJob();
+    const files: Record<string, Uint8Array> = {};
+    for (const name of form.inputNames) {
+      const chosen = inputs[name];
+      if (chosen) files[name] = new Uint8Array(await chosen.blob.arrayBuffer());
+    }
+    const min = Number(replication.min.trim() || form.defaultReplicationMin);
+    const maxResults = Number(replication.max.trim() || min + 2);
+    const estimate = await estimateJobCost({
+      kernel: form.name,
+      params: job.params,
+      inputs: files,
+      price,
+      maxResults,
+    });
+    return { ...estimate, maxResults };
   }
 
   async function dryRunShard(): Promise<RunReport> {
@@ -591,6 +615,16 @@ export function JobForm({ kernels }: { kernels: KernelForm[] }) {
           </div>
         </fieldset>
       </div>
+
+      <PaymentFields
+        choice={payment}
+        onChange={(choice) => {
+          setPayment(choice);
+          clearError('payment-price');
+        }}
+        error={errors['payment-price']}
+        estimate={estimateCost}
+      />
 
       <div className="flex flex-col gap-3">
         {formError ? (

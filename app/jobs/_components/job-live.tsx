@@ -11,6 +11,7 @@ import { estimateEta, type ProgressSample, recentRate } from './estimate-eta';
 import { buttonDanger, buttonSecondary } from './field-styles';
 import { formatDuration, formatTimestamp } from './format';
 import { JobNotification } from './job-notification';
+import { JobPayment } from './job-payment';
 import { ProgressBar } from './progress-bar';
 import { ResultPreview } from './result-preview';
 import { StatusBadge } from './status-badge';
@@ -248,6 +249,8 @@ export function JobLive({ initial }: { initial: JobSummary }) {
             </div>
           ))}
         </dl>
+
+        <JobPayment payment={job.payment} />
 
         {job.error ? (
           <p className="mt-4 rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-300">

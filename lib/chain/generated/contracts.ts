@@ -113,6 +113,22 @@ export const spareCyclesTokenAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "available",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientPool",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -294,24 +310,13 @@ export const spareCyclesTokenAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
         "internalType": "uint256",
-        "name": "cumulativeAmount",
+        "name": "amount",
         "type": "uint256"
       }
     ],
-    "name": "mintClaim",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "paid",
-        "type": "uint256"
-      }
-    ],
+    "name": "mintGrant",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -339,6 +344,48 @@ export const spareCyclesTokenAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cumulativeAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "payClaim",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "paid",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "from",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "pullDeposit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -422,45 +469,34 @@ export const spareCyclesTokenAbi = [
   }
 ] as const;
 
-export const spareCyclesTokenBytecode = '0x60a060405234801561000f575f5ffd5b50604051610f05380380610f0583398101604081905261002e916100a1565b6040518060400160405280600c81526020016b5370617265204379636c657360a01b815250604051806040016040528060058152602001644359434c4560d81b81525081600390816100809190610171565b50600461008d8282610171565b5050506001600160a01b031660805261022f565b5f602082840312156100b1575f5ffd5b81516001600160a01b03811681146100c7575f5ffd5b9392505050565b634e487b7160e01b5f52604160045260245ffd5b600181811c908216806100f657607f821691505b60208210810361011457634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561016c578282111561016c57805f5260205f20601f840160051c602085101561014557505f5b90810190601f840160051c035f5b81811015610168575f83820155600101610153565b5050505b505050565b81516001600160401b0381111561018a5761018a6100ce565b61019e8161019884546100e2565b8461011a565b6020601f8211600181146101d0575f83156101b95750848201515b5f19600385901b1c1916600184901b178455610228565b5f84815260208120601f198516915b828110156101ff57878501518255602094850194600190920191016101df565b508482101561021c57868401515f19600387901b60f8161c191681555b505060018360011b0184555b5050505050565b608051610cb861024d5f395f818160f601526103870152610cb85ff3fe608060405234801561000f575f5ffd5b50600436106100cf575f3560e01c806370a082311161007d578063bb03d2eb11610058578063bb03d2eb146101f6578063c884ef8314610209578063dd62ed3e14610241575f5ffd5b806370a082311461019457806395d89b41146101db578063a9059cbb146101e3575f5ffd5b806318160ddd116100ad57806318160ddd1461016057806323b872dd14610172578063313ce56714610185575f5ffd5b806306fdde03146100d357806307546172146100f1578063095ea7b31461013d575b5f5ffd5b6100db610286565b6040516100e89190610acb565b60405180910390f35b6101187f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016100e8565b61015061014b366004610b46565b610316565b60405190151581526020016100e8565b6006545b6040519081526020016100e8565b610150610180366004610b6e565b61032f565b604051601281526020016100e8565b6101646101a2366004610ba8565b73ffffffffffffffffffffffffffffffffffffffff165f908152600560205260409020546fffffffffffffffffffffffffffffffff1690565b6100db610352565b6101506101f1366004610b46565b610361565b610164610204366004610b46565b61036e565b610164610217366004610ba8565b73ffffffffffffffffffffffffffffffffffffffff165f9081526005602052604090205460801c90565b61016461024f366004610bc8565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b60606003805461029590610bf9565b80601f01602080910402602001604051908101604052809291908181526020018280546102c190610bf9565b801561030c5780601f106102e35761010080835404028352916020019161030c565b820191905f5260205f20905b8154815290600101906020018083116102ef57829003601f168201915b5050505050905090565b5f336103238185856105f8565b60019150505b92915050565b5f3361033c85828561060a565b6103478585856106d8565b506001949350505050565b60606004805461029590610bf9565b5f336103238185856106d8565b5f3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146103e5576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b73ffffffffffffffffffffffffffffffffffffffff8316610434576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b6fffffffffffffffffffffffffffffffff821115610481576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018390526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff83165f90815260056020526040902054608081901c80841161050a576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101859052604481018290526064016103dc565b600654818503935083016fffffffffffffffffffffffffffffffff811115610561576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103dc565b6006819055610582846fffffffffffffffffffffffffffffffff8516610c4a565b73ffffffffffffffffffffffffffffffffffffffff87165f8181526005602052604080822060808a901b9490941790935591519091907fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef906105e79088815260200190565b60405180910390a350505092915050565b6106058383836001610781565b505050565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8110156106d257818110156106c4576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064016103dc565b6106d284848484035f610781565b50505050565b73ffffffffffffffffffffffffffffffffffffffff8316610727576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff8216610776576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b6106058383836108c6565b73ffffffffffffffffffffffffffffffffffffffff84166107d0576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff831661081f576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff8085165f90815260016020908152604080832093871683529290522082905580156106d2578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925846040516108b891815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff8316610947575f816006546108f09190610c4a565b90506fffffffffffffffffffffffffffffffff81111561093f576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103dc565b600655610a0b565b73ffffffffffffffffffffffffffffffffffffffff83165f908152600560205260409020546fffffffffffffffffffffffffffffffff8116828110156109df576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101829052604481018490526064016103dc565b5073ffffffffffffffffffffffffffffffffffffffff84165f9081526005602052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff8216610a3457600680548290039055610a5f565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526005602052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef83604051610abe91815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff81168114610b41575f5ffd5b919050565b5f5f60408385031215610b57575f5ffd5b610b6083610b1e565b946020939093013593505050565b5f5f5f60608486031215610b80575f5ffd5b610b8984610b1e565b9250610b9760208501610b1e565b929592945050506040919091013590565b5f60208284031215610bb8575f5ffd5b610bc182610b1e565b9392505050565b5f5f60408385031215610bd9575f5ffd5b610be283610b1e565b9150610bf060208401610b1e565b90509250929050565b600181811c90821680610c0d57607f821691505b602082108103610c44577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b80820180821115610329577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea26469706673582212206e704757041a6f505bc3e3ead02685473ea78b5ee2015bcaf275d79a62953e3864736f6c63430008250033' as const;
+export const spareCyclesTokenBytecode = '0x60a060405234801561000f575f5ffd5b506040516111e63803806111e683398101604081905261002e916100a1565b6040518060400160405280600c81526020016b5370617265204379636c657360a01b815250604051806040016040528060058152602001644359434c4560d81b81525081600390816100809190610171565b50600461008d8282610171565b5050506001600160a01b031660805261022f565b5f602082840312156100b1575f5ffd5b81516001600160a01b03811681146100c7575f5ffd5b9392505050565b634e487b7160e01b5f52604160045260245ffd5b600181811c908216806100f657607f821691505b60208210810361011457634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561016c578282111561016c57805f5260205f20601f840160051c602085101561014557505f5b90810190601f840160051c035f5b81811015610168575f83820155600101610153565b5050505b505050565b81516001600160401b0381111561018a5761018a6100ce565b61019e8161019884546100e2565b8461011a565b6020601f8211600181146101d0575f83156101b95750848201515b5f19600385901b1c1916600184901b178455610228565b5f84815260208120601f198516915b828110156101ff57878501518255602094850194600190920191016101df565b508482101561021c57868401515f19600387901b60f8161c191681555b505060018360011b0184555b5050505050565b608051610f6761027f5f395f818161010c01528181610385015281816103e80152818161044c015281816104c50152818161064f015281816106dd015281816107ae015261080d0152610f675ff3fe608060405234801561000f575f5ffd5b50600436106100e5575f3560e01c806350802e3f11610088578063a9059cbb11610063578063a9059cbb14610221578063c884ef8314610234578063dd62ed3e1461026c578063ea70e34b146102b1575f5ffd5b806350802e3f146101bf57806370a08231146101d257806395d89b4114610219575f5ffd5b80630b4e4887116100c35780630b4e48871461017657806318160ddd1461018b57806323b872dd1461019d578063313ce567146101b0575f5ffd5b806306fdde03146100e95780630754617214610107578063095ea7b314610153575b5f5ffd5b6100f16102c4565b6040516100fe9190610d63565b60405180910390f35b61012e7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016100fe565b610166610161366004610dde565b610354565b60405190151581526020016100fe565b610189610184366004610e06565b61036d565b005b6006545b6040519081526020016100fe565b6101666101ab366004610e1d565b610410565b604051601281526020016100fe565b61018f6101cd366004610dde565b610433565b61018f6101e0366004610e57565b73ffffffffffffffffffffffffffffffffffffffff165f908152600560205260409020546fffffffffffffffffffffffffffffffff1690565b6100f161077a565b61016661022f366004610dde565b610789565b61018f610242366004610e57565b73ffffffffffffffffffffffffffffffffffffffff165f9081526005602052604090205460801c90565b61018f61027a366004610e77565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b6101896102bf366004610dde565b610796565b6060600380546102d390610ea8565b80601f01602080910402602001604051908101604052809291908181526020018280546102ff90610ea8565b801561034a5780601f106103215761010080835404028352916020019161034a565b820191905f5260205f20905b81548152906001019060200180831161032d57829003601f168201915b5050505050905090565b5f33610361818585610836565b60019150505b92915050565b3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146103e3576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61040d7f000000000000000000000000000000000000000000000000000000000000000082610848565b50565b5f3361041d8582856108a2565b610428858585610970565b506001949350505050565b5f3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146104a5576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8316158061051357507f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff16145b15610562576040517fec442f0500000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff841660048201526024016103da565b6fffffffffffffffffffffffffffffffff8211156105af576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018390526024016103da565b73ffffffffffffffffffffffffffffffffffffffff83165f90815260056020526040902054608081901c808411610638576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101859052604481018290526064016103da565b73ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165f908152600560205260409020548185039350838110156106c6576040517fb9b3b6b900000000000000000000000000000000000000000000000000000000815260048101829052602481018590526044016103da565b73ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000081165f81815260056020526040808220888603905592891680825290839020608089901b6fffffffffffffffffffffffffffffffff8816890117905591517fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef906107699088815260200190565b60405180910390a350505092915050565b6060600480546102d390610ea8565b5f33610361818585610970565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610807576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024016103da565b610832827f000000000000000000000000000000000000000000000000000000000000000083610970565b5050565b6108438383836001610a19565b505050565b73ffffffffffffffffffffffffffffffffffffffff8216610897576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b6108325f8383610b5e565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81101561096a578181101561095c576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064016103da565b61096a84848484035f610a19565b50505050565b73ffffffffffffffffffffffffffffffffffffffff83166109bf576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8216610a0e576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b610843838383610b5e565b73ffffffffffffffffffffffffffffffffffffffff8416610a68576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8316610ab7576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8085165f908152600160209081526040808320938716835292905220829055801561096a578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b92584604051610b5091815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff8316610bdf575f81600654610b889190610ef9565b90506fffffffffffffffffffffffffffffffff811115610bd7576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103da565b600655610ca3565b73ffffffffffffffffffffffffffffffffffffffff83165f908152600560205260409020546fffffffffffffffffffffffffffffffff811682811015610c77576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101829052604481018490526064016103da565b5073ffffffffffffffffffffffffffffffffffffffff84165f9081526005602052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff8216610ccc57600680548290039055610cf7565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526005602052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef83604051610d5691815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff81168114610dd9575f5ffd5b919050565b5f5f60408385031215610def575f5ffd5b610df883610db6565b946020939093013593505050565b5f60208284031215610e16575f5ffd5b5035919050565b5f5f5f60608486031215610e2f575f5ffd5b610e3884610db6565b9250610e4660208501610db6565b929592945050506040919091013590565b5f60208284031215610e67575f5ffd5b610e7082610db6565b9392505050565b5f5f60408385031215610e88575f5ffd5b610e9183610db6565b9150610e9f60208401610db6565b90509250929050565b600181811c90821680610ebc57607f821691505b602082108103610ef3577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b80820180821115610367577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea2646970667358221220e670bce28022307871b3c3a85329d1606252017763e1bb4598e1c96b46c2df6664736f6c63430008250033' as const;
 
 export const rewardDistributorAbi = [
   {
     "inputs": [
       {
         "internalType": "address",
-        "name": "admin",
+        "name": "admin_",
         "type": "address"
       },
       {
         "internalType": "address",
-        "name": "publisher",
+        "name": "publisher_",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "grantCap_",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "grantPeriod_",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
-  },
-  {
-    "inputs": [],
-    "name": "AccessControlBadConfirmation",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "neededRole",
-        "type": "bytes32"
-      }
-    ],
-    "name": "AccessControlUnauthorizedAccount",
-    "type": "error"
   },
   {
     "inputs": [
@@ -475,7 +511,23 @@ export const rewardDistributorAbi = [
         "type": "uint256"
       }
     ],
-    "name": "EpochNotIncreasing",
+    "name": "EpochOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "grants",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "remaining",
+        "type": "uint256"
+      }
+    ],
+    "name": "GrantCapExceeded",
     "type": "error"
   },
   {
@@ -503,6 +555,76 @@ export const rewardDistributorAbi = [
     ],
     "name": "NothingToClaim",
     "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "funds",
+        "type": "uint256"
+      }
+    ],
+    "name": "TotalExceedsFunds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Unauthorized",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroDeposit",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "candidate",
+        "type": "address"
+      }
+    ],
+    "name": "AdminTransferStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousAdmin",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "AdminTransferred",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -534,24 +656,37 @@ export const rewardDistributorAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
       },
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "previousAdminRole",
-        "type": "bytes32"
-      },
-      {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "newAdminRole",
-        "type": "bytes32"
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
       }
     ],
-    "name": "RoleAdminChanged",
+    "name": "Deposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "cap",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "GrantCapChanged",
     "type": "event"
   },
   {
@@ -559,24 +694,18 @@ export const rewardDistributorAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "indexed": true,
         "internalType": "address",
-        "name": "account",
+        "name": "previousPublisher",
         "type": "address"
       },
       {
         "indexed": true,
         "internalType": "address",
-        "name": "sender",
+        "name": "newPublisher",
         "type": "address"
       }
     ],
-    "name": "RoleGranted",
+    "name": "PublisherChanged",
     "type": "event"
   },
   {
@@ -584,24 +713,12 @@ export const rewardDistributorAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "indexed": true,
         "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "sender",
+        "name": "candidate",
         "type": "address"
       }
     ],
-    "name": "RoleRevoked",
+    "name": "PublisherProposed",
     "type": "event"
   },
   {
@@ -618,6 +735,18 @@ export const rewardDistributorAbi = [
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "grants",
+        "type": "uint256"
       }
     ],
     "name": "RootPublished",
@@ -625,12 +754,12 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
-    "name": "DEFAULT_ADMIN_ROLE",
+    "name": "MAX_EPOCH_STEP",
     "outputs": [
       {
-        "internalType": "bytes32",
+        "internalType": "uint256",
         "name": "",
-        "type": "bytes32"
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -638,12 +767,39 @@ export const rewardDistributorAbi = [
   },
   {
     "inputs": [],
-    "name": "PUBLISHER_ROLE",
+    "name": "PREVIOUS_ROOT_SECONDS",
     "outputs": [
       {
-        "internalType": "bytes32",
+        "internalType": "uint256",
         "name": "",
-        "type": "bytes32"
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptAdmin",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptPublisher",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "admin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -692,6 +848,19 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "deposit",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "epoch",
     "outputs": [
@@ -705,61 +874,59 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      }
-    ],
-    "name": "getRoleAdmin",
+    "inputs": [],
+    "name": "expirePreviousRoot",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "grantCap",
     "outputs": [
       {
-        "internalType": "bytes32",
+        "internalType": "uint256",
         "name": "",
-        "type": "bytes32"
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
     "type": "function"
   },
   {
-    "inputs": [
+    "inputs": [],
+    "name": "grantPeriod",
+    "outputs": [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
-    "name": "grantRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
+    "stateMutability": "view",
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "hasRole",
+    "inputs": [],
+    "name": "grantWindowStart",
     "outputs": [
       {
-        "internalType": "bool",
+        "internalType": "uint256",
         "name": "",
-        "type": "bool"
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "grantedInWindow",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -779,6 +946,71 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "pendingAdmin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingPublisher",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "previousRoot",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "previousRootExpiresAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "candidate",
+        "type": "address"
+      }
+    ],
+    "name": "proposePublisher",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -789,6 +1021,16 @@ export const rewardDistributorAbi = [
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "grants",
+        "type": "uint256"
       }
     ],
     "name": "publishRoot",
@@ -797,58 +1039,54 @@ export const rewardDistributorAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "callerConfirmation",
-        "type": "address"
-      }
-    ],
-    "name": "renounceRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "revokeRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes4",
-        "name": "interfaceId",
-        "type": "bytes4"
-      }
-    ],
-    "name": "supportsInterface",
+    "inputs": [],
+    "name": "publishedTotal",
     "outputs": [
       {
-        "internalType": "bool",
+        "internalType": "uint256",
         "name": "",
-        "type": "bool"
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "publisher",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "revokePublisher",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "cap",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "period",
+        "type": "uint256"
+      }
+    ],
+    "name": "setGrantCap",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -863,7 +1101,46 @@ export const rewardDistributorAbi = [
     ],
     "stateMutability": "view",
     "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalDeposited",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalGranted",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "candidate",
+        "type": "address"
+      }
+    ],
+    "name": "transferAdmin",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   }
 ] as const;
 
-export const rewardDistributorBytecode = '0x60a060405234801561000f575f5ffd5b50604051611db2380380611db283398101604081905261002e9161017f565b3060405161003b90610157565b6001600160a01b039091168152602001604051809103905ff080158015610064573d5f5f3e3d5ffd5b506001600160a01b031660805261007b5f836100ae565b506100a67f0ac90c257048ef1c3e387c26d4a99bde06894efbcbff862dc1885c3a9319308a826100ae565b5050506101b0565b5f828152602081815260408083206001600160a01b038516845290915281205460ff1661014e575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556101063390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610151565b505f5b92915050565b610f0580610ead83390190565b80516001600160a01b038116811461017a575f5ffd5b919050565b5f5f60408385031215610190575f5ffd5b61019983610164565b91506101a760208401610164565b90509250929050565b608051610cd06101dd5f395f818161023d015281816103eb015281816105cc01526106dc0152610cd05ff3fe608060405234801561000f575f5ffd5b50600436106100e5575f3560e01c806391d1485411610088578063d547741f11610063578063d547741f146101eb578063d5d71264146101fe578063d8f4b6fd14610211578063fc0c546a14610238575f5ffd5b806391d148541461018e578063a217fddf146101d1578063c884ef83146101d8575f5ffd5b80632f2ff15d116100c35780632f2ff15d1461014a57806336568abe1461015f5780633d13f87414610172578063900cf0cf14610185575f5ffd5b806301ffc9a7146100e9578063248a9ca3146101115780632eb4a7ab14610141575b5f5ffd5b6100fc6100f7366004610aef565b610284565b60405190151581526020015b60405180910390f35b61013361011f366004610b2e565b5f9081526020819052604090206001015490565b604051908152602001610108565b61013360015481565b61015d610158366004610b6d565b61031c565b005b61015d61016d366004610b6d565b610346565b61015d610180366004610b97565b6103a4565b61013360025481565b6100fc61019c366004610b6d565b5f9182526020828152604080842073ffffffffffffffffffffffffffffffffffffffff93909316845291905290205460ff1690565b6101335f81565b6101336101e6366004610c1d565b610695565b61015d6101f9366004610b6d565b610747565b61015d61020c366004610c36565b61076b565b6101337f0ac90c257048ef1c3e387c26d4a99bde06894efbcbff862dc1885c3a9319308a81565b61025f7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff9091168152602001610108565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f7965db0b00000000000000000000000000000000000000000000000000000000148061031657507f01ffc9a7000000000000000000000000000000000000000000000000000000007fffffffff000000000000000000000000000000000000000000000000000000008316145b92915050565b5f8281526020819052604090206001015461033681610820565b610340838361082d565b50505050565b73ffffffffffffffffffffffffffffffffffffffff81163314610395576040517f6697b23200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61039f8282610926565b505050565b6040517fc884ef8300000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff85811660048301525f917f00000000000000000000000000000000000000000000000000000000000000009091169063c884ef8390602401602060405180830381865afa158015610432573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906104569190610c56565b90508084116104bc576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101859052604481018290526064015b60405180910390fd5b6040805173ffffffffffffffffffffffffffffffffffffffff871660208201529081018590525f90606001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152828252805160209182012090830152016040516020818303038152906040528051906020012090506105488484600154846109df565b61057e576040517f09bde33900000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6040517fbb03d2eb00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8781166004830152602482018790525f917f00000000000000000000000000000000000000000000000000000000000000009091169063bb03d2eb906044016020604051808303815f875af1158015610614573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906106389190610c56565b604080518281526020810189905291925073ffffffffffffffffffffffffffffffffffffffff8916917f987d620f307ff6b94d58743cb7a7509f24071586a77759b77c2d4e29f75a2f9a910160405180910390a250505050505050565b6040517fc884ef8300000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff82811660048301525f917f00000000000000000000000000000000000000000000000000000000000000009091169063c884ef8390602401602060405180830381865afa158015610723573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906103169190610c56565b5f8281526020819052604090206001015461076181610820565b6103408383610926565b7f0ac90c257048ef1c3e387c26d4a99bde06894efbcbff862dc1885c3a9319308a61079581610820565b6002548084116107db576040517f8b0d920a00000000000000000000000000000000000000000000000000000000815260048101859052602481018290526044016104b3565b6002849055600183905560405183815284907fa25fe12576058a3b3f80993f3986677889e0807976947b99ff9a4f1e2f68122e9060200160405180910390a250505050565b61082a81336109f6565b50565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff1661091f575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff86168452909152902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660011790556108bd3390565b73ffffffffffffffffffffffffffffffffffffffff168273ffffffffffffffffffffffffffffffffffffffff16847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610316565b505f610316565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff161561091f575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8616808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610316565b5f826109ec868685610a7f565b1495945050505050565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915290205460ff16610a7b576040517fe2517d3f00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff82166004820152602481018390526044016104b3565b5050565b5f81815b84811015610ab757610aad82878784818110610aa157610aa1610c6d565b90506020020135610ac0565b9150600101610a83565b50949350505050565b5f818310610ada575f828152602084905260409020610ae8565b5f8381526020839052604090205b9392505050565b5f60208284031215610aff575f5ffd5b81357fffffffff0000000000000000000000000000000000000000000000000000000081168114610ae8575f5ffd5b5f60208284031215610b3e575f5ffd5b5035919050565b803573ffffffffffffffffffffffffffffffffffffffff81168114610b68575f5ffd5b919050565b5f5f60408385031215610b7e575f5ffd5b82359150610b8e60208401610b45565b90509250929050565b5f5f5f5f60608587031215610baa575f5ffd5b610bb385610b45565b935060208501359250604085013567ffffffffffffffff811115610bd5575f5ffd5b8501601f81018713610be5575f5ffd5b803567ffffffffffffffff811115610bfb575f5ffd5b8760208260051b8401011115610c0f575f5ffd5b949793965060200194505050565b5f60208284031215610c2d575f5ffd5b610ae882610b45565b5f5f60408385031215610c47575f5ffd5b50508035926020909101359150565b5f60208284031215610c66575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffdfea26469706673582212207f03c43a8a9313d1fe0e816fecb710adc0d35bcf239823ca194e529c576f7e5464736f6c6343000825003360a060405234801561000f575f5ffd5b50604051610f05380380610f0583398101604081905261002e916100a1565b6040518060400160405280600c81526020016b5370617265204379636c657360a01b815250604051806040016040528060058152602001644359434c4560d81b81525081600390816100809190610171565b50600461008d8282610171565b5050506001600160a01b031660805261022f565b5f602082840312156100b1575f5ffd5b81516001600160a01b03811681146100c7575f5ffd5b9392505050565b634e487b7160e01b5f52604160045260245ffd5b600181811c908216806100f657607f821691505b60208210810361011457634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561016c578282111561016c57805f5260205f20601f840160051c602085101561014557505f5b90810190601f840160051c035f5b81811015610168575f83820155600101610153565b5050505b505050565b81516001600160401b0381111561018a5761018a6100ce565b61019e8161019884546100e2565b8461011a565b6020601f8211600181146101d0575f83156101b95750848201515b5f19600385901b1c1916600184901b178455610228565b5f84815260208120601f198516915b828110156101ff57878501518255602094850194600190920191016101df565b508482101561021c57868401515f19600387901b60f8161c191681555b505060018360011b0184555b5050505050565b608051610cb861024d5f395f818160f601526103870152610cb85ff3fe608060405234801561000f575f5ffd5b50600436106100cf575f3560e01c806370a082311161007d578063bb03d2eb11610058578063bb03d2eb146101f6578063c884ef8314610209578063dd62ed3e14610241575f5ffd5b806370a082311461019457806395d89b41146101db578063a9059cbb146101e3575f5ffd5b806318160ddd116100ad57806318160ddd1461016057806323b872dd14610172578063313ce56714610185575f5ffd5b806306fdde03146100d357806307546172146100f1578063095ea7b31461013d575b5f5ffd5b6100db610286565b6040516100e89190610acb565b60405180910390f35b6101187f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016100e8565b61015061014b366004610b46565b610316565b60405190151581526020016100e8565b6006545b6040519081526020016100e8565b610150610180366004610b6e565b61032f565b604051601281526020016100e8565b6101646101a2366004610ba8565b73ffffffffffffffffffffffffffffffffffffffff165f908152600560205260409020546fffffffffffffffffffffffffffffffff1690565b6100db610352565b6101506101f1366004610b46565b610361565b610164610204366004610b46565b61036e565b610164610217366004610ba8565b73ffffffffffffffffffffffffffffffffffffffff165f9081526005602052604090205460801c90565b61016461024f366004610bc8565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b60606003805461029590610bf9565b80601f01602080910402602001604051908101604052809291908181526020018280546102c190610bf9565b801561030c5780601f106102e35761010080835404028352916020019161030c565b820191905f5260205f20905b8154815290600101906020018083116102ef57829003601f168201915b5050505050905090565b5f336103238185856105f8565b60019150505b92915050565b5f3361033c85828561060a565b6103478585856106d8565b506001949350505050565b60606004805461029590610bf9565b5f336103238185856106d8565b5f3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146103e5576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b73ffffffffffffffffffffffffffffffffffffffff8316610434576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b6fffffffffffffffffffffffffffffffff821115610481576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018390526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff83165f90815260056020526040902054608081901c80841161050a576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101859052604481018290526064016103dc565b600654818503935083016fffffffffffffffffffffffffffffffff811115610561576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103dc565b6006819055610582846fffffffffffffffffffffffffffffffff8516610c4a565b73ffffffffffffffffffffffffffffffffffffffff87165f8181526005602052604080822060808a901b9490941790935591519091907fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef906105e79088815260200190565b60405180910390a350505092915050565b6106058383836001610781565b505050565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8110156106d257818110156106c4576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064016103dc565b6106d284848484035f610781565b50505050565b73ffffffffffffffffffffffffffffffffffffffff8316610727576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff8216610776576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b6106058383836108c6565b73ffffffffffffffffffffffffffffffffffffffff84166107d0576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff831661081f576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016103dc565b73ffffffffffffffffffffffffffffffffffffffff8085165f90815260016020908152604080832093871683529290522082905580156106d2578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925846040516108b891815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff8316610947575f816006546108f09190610c4a565b90506fffffffffffffffffffffffffffffffff81111561093f576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103dc565b600655610a0b565b73ffffffffffffffffffffffffffffffffffffffff83165f908152600560205260409020546fffffffffffffffffffffffffffffffff8116828110156109df576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101829052604481018490526064016103dc565b5073ffffffffffffffffffffffffffffffffffffffff84165f9081526005602052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff8216610a3457600680548290039055610a5f565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526005602052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef83604051610abe91815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff81168114610b41575f5ffd5b919050565b5f5f60408385031215610b57575f5ffd5b610b6083610b1e565b946020939093013593505050565b5f5f5f60608486031215610b80575f5ffd5b610b8984610b1e565b9250610b9760208501610b1e565b929592945050506040919091013590565b5f60208284031215610bb8575f5ffd5b610bc182610b1e565b9392505050565b5f5f60408385031215610bd9575f5ffd5b610be283610b1e565b9150610bf060208401610b1e565b90509250929050565b600181811c90821680610c0d57607f821691505b602082108103610c44577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b80820180821115610329577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea26469706673582212206e704757041a6f505bc3e3ead02685473ea78b5ee2015bcaf275d79a62953e3864736f6c63430008250033' as const;
+export const rewardDistributorBytecode = '0x60a060405234801561000f575f5ffd5b506040516126bf3803806126bf83398101604081905261002e91610170565b3060405161003b90610148565b6001600160a01b039091168152602001604051809103905ff080158015610064573d5f5f3e3d5ffd5b506001600160a01b03908116608052600b80548683166001600160a01b03199182168117909255600d80549387169390911692909217909155600783905560088290556040515f907ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6908290a36040516001600160a01b038416905f907f5049ad685dd352f26a7b9e0413f1a72662662c8fe4082332182ca0f81a1e7c4f908290a360408051838152602081018390527f2aca3bb510708def4359ba531aea87ade77309faf79d8c8bd5326b6f91cf64a1910160405180910390a1505050506101b0565b6111e6806114d983390190565b80516001600160a01b038116811461016b575f5ffd5b919050565b5f5f5f5f60808587031215610183575f5ffd5b61018c85610155565b935061019a60208601610155565b6040860151606090960151949790965092505050565b6080516112ee6101eb5f395f818161037f0152818161053a0152818161073601528181610c2701528181610d280152610f3901526112ee5ff3fe608060405234801561000f575f5ffd5b50600436106101c6575f3560e01c8063900cf0cf116100fe578063c884ef831161009e578063fc0c546a1161006e578063fc0c546a1461037a578063fe4c5566146103a1578063ff50abdc146103aa578063ffa1c412146103b3575f5ffd5b8063c884ef8314610335578063d93251a014610348578063e33019e714610351578063f851a4401461035a575f5ffd5b8063ae7d804a116100d9578063ae7d804a14610306578063b50a24011461030f578063b6b55f2514610319578063c4ee21031461032c575f5ffd5b8063900cf0cf146102eb5780639a43a166146102f45780639ec1e661146102fd575f5ffd5b8063454dd5e11161016957806367fafd3c1161014457806367fafd3c1461028557806375829def14610298578063891a5658146102ab5780638c72c54e146102cb575f5ffd5b8063454dd5e1146102625780634668d37b146102755780636478b9d91461027d575f5ffd5b80632eb4a7ab116101a45780632eb4a7ab1461022657806339812b281461023c5780633b919ba8146102465780633d13f8741461024f575f5ffd5b80630184e721146101ca5780630e18b681146101d457806326782247146101dc575b5f5ffd5b6101d26103c6565b005b6101d2610424565b600c546101fc9073ffffffffffffffffffffffffffffffffffffffff1681565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020015b60405180910390f35b61022e5f5481565b60405190815260200161021d565b61022e6201518081565b61022e60065481565b6101d261025d36600461111c565b6104f3565b6101d26102703660046111a2565b6107ff565b6101d26108c0565b6101d261098d565b6101d26102933660046111bb565b610a5c565b6101d26102a63660046111a2565b610af6565b600e546101fc9073ffffffffffffffffffffffffffffffffffffffff1681565b600d546101fc9073ffffffffffffffffffffffffffffffffffffffff1681565b61022e60015481565b61022e60075481565b61022e60025481565b61022e600a5481565b61022e620f424081565b6101d26103273660046111db565b610bb9565b61022e60035481565b61022e6103433660046111a2565b610ce1565b61022e60095481565b61022e60045481565b600b546101fc9073ffffffffffffffffffffffffffffffffffffffff1681565b6101fc7f000000000000000000000000000000000000000000000000000000000000000081565b61022e60085481565b61022e60055481565b6101d26103c13660046111f2565b610d99565b600b5473ffffffffffffffffffffffffffffffffffffffff16331461041e576040517f8e4a23d60000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b42600355565b600c5473ffffffffffffffffffffffffffffffffffffffff163314610477576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b600b54604051339173ffffffffffffffffffffffffffffffffffffffff16907ff8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6905f90a3600b80547fffffffffffffffffffffffff00000000000000000000000000000000000000009081163317909155600c80549091169055565b6040517fc884ef8300000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff85811660048301525f917f00000000000000000000000000000000000000000000000000000000000000009091169063c884ef8390602401602060405180830381865afa158015610581573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906105a59190611221565b9050808411610606576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff861660048201526024810185905260448101829052606401610415565b6040805173ffffffffffffffffffffffffffffffffffffffff871660208201529081018590525f90606001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08184030181528282528051602091820120908301520160405160208183030381529060405280519060200120905061069184845f548461106d565b6106e857600354421015806106b157506106af84846002548461106d565b155b156106e8576040517f09bde33900000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6040517f50802e3f00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8781166004830152602482018790525f917f0000000000000000000000000000000000000000000000000000000000000000909116906350802e3f906044016020604051808303815f875af115801561077e573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906107a29190611221565b604080518281526020810189905291925073ffffffffffffffffffffffffffffffffffffffff8916917f987d620f307ff6b94d58743cb7a7509f24071586a77759b77c2d4e29f75a2f9a910160405180910390a250505050505050565b600b5473ffffffffffffffffffffffffffffffffffffffff163314610852576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b600e80547fffffffffffffffffffffffff00000000000000000000000000000000000000001673ffffffffffffffffffffffffffffffffffffffff83169081179091556040517fcadfd7cb2e58f1e5fe5e2d490cdbb3d87c4f19c5778cdad27d3cb70d87e197d6905f90a250565b600b5473ffffffffffffffffffffffffffffffffffffffff163314610913576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b600d546040515f9173ffffffffffffffffffffffffffffffffffffffff16907f5049ad685dd352f26a7b9e0413f1a72662662c8fe4082332182ca0f81a1e7c4f908390a3600d80547fffffffffffffffffffffffff0000000000000000000000000000000000000000908116909155600e80549091169055565b600e5473ffffffffffffffffffffffffffffffffffffffff1633146109e0576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b600d54604051339173ffffffffffffffffffffffffffffffffffffffff16907f5049ad685dd352f26a7b9e0413f1a72662662c8fe4082332182ca0f81a1e7c4f905f90a3600d80547fffffffffffffffffffffffff00000000000000000000000000000000000000009081163317909155600e80549091169055565b600b5473ffffffffffffffffffffffffffffffffffffffff163314610aaf576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b6007829055600881905560408051838152602081018390527f2aca3bb510708def4359ba531aea87ade77309faf79d8c8bd5326b6f91cf64a1910160405180910390a15050565b600b5473ffffffffffffffffffffffffffffffffffffffff163314610b49576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b600c80547fffffffffffffffffffffffff00000000000000000000000000000000000000001673ffffffffffffffffffffffffffffffffffffffff831690811790915560405133907fe5cd1c804f1c9cc6d7009e4c0fb532f0e2d8863524c3323a6b3790c3f80bf25c905f90a350565b805f03610bf2576040517f56316e8700000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6040517fea70e34b000000000000000000000000000000000000000000000000000000008152336004820152602481018290527f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff169063ea70e34b906044015f604051808303815f87803b158015610c7d575f5ffd5b505af1158015610c8f573d5f5f3e3d5ffd5b505050508060055f828254610ca49190611265565b909155505060405181815233907f2da466a7b24304f47e87fa2e1e5a81b9831ce54fec19055ce277ca2f39ba42c49060200160405180910390a250565b6040517fc884ef8300000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff82811660048301525f917f00000000000000000000000000000000000000000000000000000000000000009091169063c884ef8390602401602060405180830381865afa158015610d6f573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610d939190611221565b92915050565b600d5473ffffffffffffffffffffffffffffffffffffffff163314610dec576040517f8e4a23d6000000000000000000000000000000000000000000000000000000008152336004820152602401610415565b6001548085111580610e095750620f4240610e078287611278565b115b15610e4a576040517f388e85900000000000000000000000000000000000000000000000000000000081526004810186905260248101829052604401610415565b8115610fa857600854600954610e609190611265565b4210610e6f57426009555f600a555b600a5460075480821180610e8b5750610e888282611278565b84115b15610ee45783818311610ea757610ea28383611278565b610ea9565b5f5b6040517f4f48278d00000000000000000000000000000000000000000000000000000000815260048101929092526024820152604401610415565b610eee8483611265565b600a819055508360065f828254610f059190611265565b90915550506040517f0b4e4887000000000000000000000000000000000000000000000000000000008152600481018590527f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff1690630b4e4887906024015f604051808303815f87803b158015610f8f575f5ffd5b505af1158015610fa1573d5f5f3e3d5ffd5b5050505050505b5f600654600554610fb99190611265565b905080841115610fff576040517fae369ff70000000000000000000000000000000000000000000000000000000081526004810185905260248101829052604401610415565b5f546002556110116201518042611265565b60035560018690555f8590556004849055604080518681526020810186905290810184905286907f2c9dfae8c3ea3ac9ae0942080a02510233928ddd5d7881aa62fc3a6f26220e0b9060600160405180910390a2505050505050565b5f8261107a868685611084565b1495945050505050565b5f81815b848110156110bc576110b2828787848181106110a6576110a661128b565b905060200201356110c5565b9150600101611088565b50949350505050565b5f8183106110df575f8281526020849052604090206110ed565b5f8381526020839052604090205b9392505050565b803573ffffffffffffffffffffffffffffffffffffffff81168114611117575f5ffd5b919050565b5f5f5f5f6060858703121561112f575f5ffd5b611138856110f4565b935060208501359250604085013567ffffffffffffffff81111561115a575f5ffd5b8501601f8101871361116a575f5ffd5b803567ffffffffffffffff811115611180575f5ffd5b8760208260051b8401011115611194575f5ffd5b949793965060200194505050565b5f602082840312156111b2575f5ffd5b6110ed826110f4565b5f5f604083850312156111cc575f5ffd5b50508035926020909101359150565b5f602082840312156111eb575f5ffd5b5035919050565b5f5f5f5f60808587031215611205575f5ffd5b5050823594602084013594506040840135936060013592509050565b5f60208284031215611231575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b80820180821115610d9357610d93611238565b81810381811115610d9357610d93611238565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffdfea264697066735822122082bc12b9cdc533a99019e19953abcc8559584c911bd9f69989f8b315d7dee7ec64736f6c6343000825003360a060405234801561000f575f5ffd5b506040516111e63803806111e683398101604081905261002e916100a1565b6040518060400160405280600c81526020016b5370617265204379636c657360a01b815250604051806040016040528060058152602001644359434c4560d81b81525081600390816100809190610171565b50600461008d8282610171565b5050506001600160a01b031660805261022f565b5f602082840312156100b1575f5ffd5b81516001600160a01b03811681146100c7575f5ffd5b9392505050565b634e487b7160e01b5f52604160045260245ffd5b600181811c908216806100f657607f821691505b60208210810361011457634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561016c578282111561016c57805f5260205f20601f840160051c602085101561014557505f5b90810190601f840160051c035f5b81811015610168575f83820155600101610153565b5050505b505050565b81516001600160401b0381111561018a5761018a6100ce565b61019e8161019884546100e2565b8461011a565b6020601f8211600181146101d0575f83156101b95750848201515b5f19600385901b1c1916600184901b178455610228565b5f84815260208120601f198516915b828110156101ff57878501518255602094850194600190920191016101df565b508482101561021c57868401515f19600387901b60f8161c191681555b505060018360011b0184555b5050505050565b608051610f6761027f5f395f818161010c01528181610385015281816103e80152818161044c015281816104c50152818161064f015281816106dd015281816107ae015261080d0152610f675ff3fe608060405234801561000f575f5ffd5b50600436106100e5575f3560e01c806350802e3f11610088578063a9059cbb11610063578063a9059cbb14610221578063c884ef8314610234578063dd62ed3e1461026c578063ea70e34b146102b1575f5ffd5b806350802e3f146101bf57806370a08231146101d257806395d89b4114610219575f5ffd5b80630b4e4887116100c35780630b4e48871461017657806318160ddd1461018b57806323b872dd1461019d578063313ce567146101b0575f5ffd5b806306fdde03146100e95780630754617214610107578063095ea7b314610153575b5f5ffd5b6100f16102c4565b6040516100fe9190610d63565b60405180910390f35b61012e7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016100fe565b610166610161366004610dde565b610354565b60405190151581526020016100fe565b610189610184366004610e06565b61036d565b005b6006545b6040519081526020016100fe565b6101666101ab366004610e1d565b610410565b604051601281526020016100fe565b61018f6101cd366004610dde565b610433565b61018f6101e0366004610e57565b73ffffffffffffffffffffffffffffffffffffffff165f908152600560205260409020546fffffffffffffffffffffffffffffffff1690565b6100f161077a565b61016661022f366004610dde565b610789565b61018f610242366004610e57565b73ffffffffffffffffffffffffffffffffffffffff165f9081526005602052604090205460801c90565b61018f61027a366004610e77565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b6101896102bf366004610dde565b610796565b6060600380546102d390610ea8565b80601f01602080910402602001604051908101604052809291908181526020018280546102ff90610ea8565b801561034a5780601f106103215761010080835404028352916020019161034a565b820191905f5260205f20905b81548152906001019060200180831161032d57829003601f168201915b5050505050905090565b5f33610361818585610836565b60019150505b92915050565b3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146103e3576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61040d7f000000000000000000000000000000000000000000000000000000000000000082610848565b50565b5f3361041d8582856108a2565b610428858585610970565b506001949350505050565b5f3373ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016146104a5576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8316158061051357507f000000000000000000000000000000000000000000000000000000000000000073ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff16145b15610562576040517fec442f0500000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff841660048201526024016103da565b6fffffffffffffffffffffffffffffffff8211156105af576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018390526024016103da565b73ffffffffffffffffffffffffffffffffffffffff83165f90815260056020526040902054608081901c808411610638576040517f0cfa2bb000000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101859052604481018290526064016103da565b73ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000165f908152600560205260409020548185039350838110156106c6576040517fb9b3b6b900000000000000000000000000000000000000000000000000000000815260048101829052602481018590526044016103da565b73ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000081165f81815260056020526040808220888603905592891680825290839020608089901b6fffffffffffffffffffffffffffffffff8816890117905591517fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef906107699088815260200190565b60405180910390a350505092915050565b6060600480546102d390610ea8565b5f33610361818585610970565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610807576040517fa4f396650000000000000000000000000000000000000000000000000000000081523360048201526024016103da565b610832827f000000000000000000000000000000000000000000000000000000000000000083610970565b5050565b6108438383836001610a19565b505050565b73ffffffffffffffffffffffffffffffffffffffff8216610897576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b6108325f8383610b5e565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81101561096a578181101561095c576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064016103da565b61096a84848484035f610a19565b50505050565b73ffffffffffffffffffffffffffffffffffffffff83166109bf576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8216610a0e576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b610843838383610b5e565b73ffffffffffffffffffffffffffffffffffffffff8416610a68576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8316610ab7576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016103da565b73ffffffffffffffffffffffffffffffffffffffff8085165f908152600160209081526040808320938716835292905220829055801561096a578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b92584604051610b5091815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff8316610bdf575f81600654610b889190610ef9565b90506fffffffffffffffffffffffffffffffff811115610bd7576040517f08083b2a000000000000000000000000000000000000000000000000000000008152600481018290526024016103da565b600655610ca3565b73ffffffffffffffffffffffffffffffffffffffff83165f908152600560205260409020546fffffffffffffffffffffffffffffffff811682811015610c77576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8616600482015260248101829052604481018490526064016103da565b5073ffffffffffffffffffffffffffffffffffffffff84165f9081526005602052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff8216610ccc57600680548290039055610cf7565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526005602052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef83604051610d5691815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff81168114610dd9575f5ffd5b919050565b5f5f60408385031215610def575f5ffd5b610df883610db6565b946020939093013593505050565b5f60208284031215610e16575f5ffd5b5035919050565b5f5f5f60608486031215610e2f575f5ffd5b610e3884610db6565b9250610e4660208501610db6565b929592945050506040919091013590565b5f60208284031215610e67575f5ffd5b610e7082610db6565b9392505050565b5f5f60408385031215610e88575f5ffd5b610e9183610db6565b9150610e9f60208401610db6565b90509250929050565b600181811c90821680610ebc57607f821691505b602082108103610ef3577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b80820180821115610367577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea2646970667358221220e670bce28022307871b3c3a85329d1606252017763e1bb4598e1c96b46c2df6664736f6c63430008250033' as const;

@@ -6,6 +6,7 @@ import { env } from '../../env';
 import { clock } from '../clock';
 import { failJob } from '../jobs/fail-job';
 import { type CpuPool, isCpuBudgetError } from '../pipeline/cpu-pool';
+import { settleJobFunds } from '../rewards/settle-job-funds';
 
 export interface AssimilateOptions {
   batch: number;
@@ -22,8 +23,9 @@ export function defaultAssimilateOptions(): AssimilateOptions {
 /**
  * One step of the assimilator (BOINC's `assimilator`): claims jobs whose last shard verified
  * (`assemble_after` passed), builds each output from the verified results in the CPU pool, stores it
- * and completes the job. Safe to run twice and from many processes: claims use `FOR UPDATE SKIP
- * LOCKED` and lapse by themselves, and completion only moves a job that is still `running`.
+ * and completes the job, settling a paid job's funds. Safe to run twice and from many processes:
+ * claims use `FOR UPDATE SKIP LOCKED` and lapse by themselves, and completion only moves a job that
+ * is still `running`.
  * An assembly past its budget fails the job visibly (retrying would only fail again).
  * Returns how many jobs it claimed.
  */
@@ -103,6 +105,8 @@ export async function assimilateDueJobs(
           updatedAt: finished,
         })
         .where(sql`${jobs.id} = ${job.id} AND ${jobs.status} = 'running'`);
+      // A paid job's unspent reservation returns to its payer (once; a no-op for unpaid jobs).
+      await settleJobFunds(tx, job.id);
     });
   }
   return claimed.length;

@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../db/client';
 import type { VolunteerMe } from '../../protocol/volunteers';
+import { getVolunteerMoney } from '../rewards/get-volunteer-money';
 
-/** A volunteer's own view: credit pending and verified, shards done and rejected, linked wallet. */
+/**
+ * A volunteer's own view: credit pending and verified (work units), shards done and rejected,
+ * linked wallet, and apart from credit its money: earnings, balance and reserved (token units).
+ */
 export async function getVolunteer(db: Queryable, volunteerId: string): Promise<VolunteerMe> {
   const rows = await queryRows<{
     id: string;
@@ -25,6 +29,7 @@ export async function getVolunteer(db: Queryable, volunteerId: string): Promise<
   const row = rows[0];
   if (!row) throw new Error(`volunteer ${volunteerId} vanished`);
   return {
+    ...(await getVolunteerMoney(db, row.id, row.address)),
     volunteerId: row.id,
     site: row.site,
     address: row.address,

@@ -3,10 +3,12 @@ import type { Db } from '../../db/client';
 import { jobs } from '../../db/schema';
 import { ApiError } from '../../errors';
 import { clock } from '../clock';
+import { settleJobFunds } from '../rewards/settle-job-funds';
 
 /**
  * Cancels a job for its owner: pending shards and live leases are closed so no more work is handed
- * out or accepted. Cancelling an already cancelled job answers the same; a finished job is a 409.
+ * out or accepted, and a paid job's unspent reservation returns to the payer's balance. Cancelling
+ * an already cancelled job answers the same; a finished job is a 409.
  */
 export async function cancelJob(
   db: Db,
@@ -34,6 +36,7 @@ export async function cancelJob(
     await tx.execute(
       sql`UPDATE leases SET state = 'cancelled' WHERE job_id = ${jobId}::uuid AND state = 'active'`,
     );
+    await settleJobFunds(tx, jobId);
     return { status: 'cancelled' };
   });
 }

@@ -7,6 +7,7 @@ import type { AnyKernel } from '../../kernels/kernel';
 import { getKernel, kernelNames } from '../../kernels/registry';
 import { getCpuPool, isCpuBudgetError } from '../pipeline/cpu-pool';
 import type { PrepareJobOutcome } from '../pipeline/cpu-tasks';
+import { reserveJobFunds } from '../rewards/reserve-job-funds';
 
 /** Most shards one job may have (docs/api.md): beyond this the submitter should use larger tiles. */
 export const maxShardsPerJob = 16_384;
@@ -23,6 +24,8 @@ export interface CreateJobInput {
   replication?: { min: number; max: number };
   title?: string;
   visibility?: 'public' | 'private';
+  /** A paid job's price in token units per work unit; unset for an unpaid job. */
+  payment?: { pricePerWorkUnit: string };
 }
 
 /** Default replication: one result when the kernel can prove a result alone, else a quorum of two. */
@@ -33,7 +36,8 @@ export function defaultReplication(kernel: AnyKernel): { min: number; max: numbe
 
 /**
  * Validates a job completely — kernel, params, inputs, shapes — and only then stores it: blobs,
- * the job and its shards in one transaction. Bad input throws a 400 naming the field and stores nothing.
+ * the job, its shards and (for a paid job) its reservation in one transaction. Bad input throws a
+ * 400 naming the field and stores nothing; a paid job the balance cannot cover throws a 402.
  * The validation and the split run in the CPU pool, within `prepareBudgetMs`.
  */
 export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId: string; shards: number }> {
@@ -110,6 +114,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
       needsHomogeneous: spec.homogeneous,
     }));
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(shards).values(rows.slice(i, i + 1000));
+    await reserveJobFunds(tx, { jobId, ownerId: input.ownerId, payment: input.payment, shards: rows });
   });
   return { jobId, shards: specs.length };
 }

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
+import { settleJobFunds } from '../rewards/settle-job-funds';
 
 /**
  * Settles a job as failed with a message that says why — once: a job already finished keeps its
  * status and first error. Used by the validator (a shard without a quorum at `replication.max`) and
- * by lease release (a shard reported as failing by as many volunteers).
+ * by lease release (a shard reported as failing by as many volunteers). A paid job's unspent
+ * reservation returns to its payer in the same transaction.
  */
 export async function failJob(tx: Tx, jobId: string, message: string, now: Date): Promise<void> {
   await tx.execute(sql`
@@ -16,4 +18,5 @@ export async function failJob(tx: Tx, jobId: string, message: string, now: Date)
       updated_at = ${now}
     WHERE id = ${jobId}::uuid
   `);
+  await settleJobFunds(tx, jobId);
 }

@@ -4,6 +4,7 @@ import { blobs, jobs } from '../../db/schema';
 import { ApiError } from '../../errors';
 import type { JobSummary } from '../../protocol/jobs';
 import { clock } from '../clock';
+import { type JobPaymentColumns, jobPaymentSummary } from '../rewards/job-payment-summary';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -16,18 +17,23 @@ async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Pr
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const now = clock.now();
-  const running = await queryRows<{ job_id: string; n: number }>(
+  // Per job: shards with a live lease, and a paid job's payment row (all null when unpaid).
+  const extras = await queryRows<{ job_id: string; n: number } & JobPaymentColumns>(
     db,
     sql`
-    SELECT job_id, count(DISTINCT shard_id)::int AS n FROM leases
-    WHERE job_id IN (${sql.join(
-      ids.map((id) => sql`${id}::uuid`),
+    SELECT ids.id AS job_id,
+      (SELECT count(DISTINCT l.shard_id) FROM leases l
+        WHERE l.job_id = ids.id AND l.state = 'active' AND l.deadline > ${now})::int AS n,
+      p.price_per_work_unit::text AS price, p.reserved::text AS reserved, p.spent::text AS spent,
+      p.refunded::text AS refunded, p.status AS payment_status, p.fee_bps
+    FROM (VALUES ${sql.join(
+      ids.map((id) => sql`(${id}::uuid)`),
       sql`, `,
-    )}) AND state = 'active' AND deadline > ${now}
-    GROUP BY job_id
+    )}) AS ids(id)
+    LEFT JOIN job_payments p ON p.job_id = ids.id
   `,
   );
-  const runningByJob = new Map(running.map((r) => [r.job_id, Number(r.n)]));
+  const extrasByJob = new Map(extras.map((r) => [r.job_id, r]));
   const resultShas = rows.map((r) => r.resultSha256).filter((s): s is string => s !== null);
   const sizes = resultShas.length
     ? await db
@@ -48,8 +54,9 @@ async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Pr
       total: job.shardsTotal,
       verified: job.shardsVerified,
       failed: job.shardsFailed,
-      running: runningByJob.get(job.id) ?? 0,
+      running: Number(extrasByJob.get(job.id)?.n ?? 0),
     },
+    payment: jobPaymentSummary(extrasByJob.get(job.id)),
     error: job.error,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,

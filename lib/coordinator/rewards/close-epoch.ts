@@ -8,16 +8,14 @@ import { publishPendingEpoch } from './publish-pending-epoch';
 import { recordEpoch } from './record-epoch';
 
 export interface CloseEpochOptions {
-  /** Token units per work unit (TOKEN_UNITS_PER_WORK_UNIT). */
-  rate: bigint;
   /** Scheduled closes pass EPOCH_SECONDS so several ticking processes close one epoch per period. */
   minIntervalMs?: number;
 }
 
 /**
- * Closes a reward epoch: sums the verified credit of wallet-linked volunteers per address, builds
- * the Merkle tree of cumulative amounts, records it, publishes its root on the distributor and
- * marks it published. Safe to call from several processes and at any time: an epoch left
+ * Closes a reward epoch: sums each address's earnings from paid work, fees and withdrawals, builds
+ * the Merkle tree of cumulative amounts, records it with its total and pending grants, publishes
+ * the root on the distributor and marks it published. Safe to call from several processes and at any time: an epoch left
  * `publishing` by a crash or an unreachable chain is finished first (resent or found on chain),
  * and when no credit changed since the last epoch nothing is published and that epoch is returned.
  *
@@ -25,12 +23,12 @@ export interface CloseEpochOptions {
  * stays `publishing` and the next call retries it.
  *
  * @example
- * const { epoch, root, txHash } = await closeEpoch(db, chain, { rate: 10n ** 15n });
+ * const { epoch, root, txHash } = await closeEpoch(db, chain);
  */
 export async function closeEpoch(
   db: Queryable,
   chain: RewardChain,
-  options: CloseEpochOptions,
+  options: CloseEpochOptions = {},
 ): Promise<CloseEpochResponse> {
   const [open] = await queryRows<{ epoch: number }>(
     db,
@@ -53,7 +51,6 @@ export async function closeEpoch(
     );
   }
   const outcome = await recordEpoch(db, {
-    rate: options.rate,
     minEpoch: Number(chainEpoch) + 1,
     now: clock.now(),
     minIntervalMs: options.minIntervalMs,

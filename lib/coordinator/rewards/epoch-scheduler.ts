@@ -46,10 +46,7 @@ export function startEpochScheduler(
         logger().info({ epoch: result.epoch, status: result.status }, 'reward epoch resumed');
         return;
       }
-      const result = await closeEpoch(db, chain, {
-        rate: settings.TOKEN_UNITS_PER_WORK_UNIT,
-        minIntervalMs: periodMs - tickMs / 2,
-      });
+      const result = await closeEpoch(db, chain, { minIntervalMs: periodMs - tickMs / 2 });
       if (result.status === 'published') {
         logger().info(
           { epoch: result.epoch, root: result.root, txHash: result.txHash },

@@ -13,15 +13,13 @@ export interface GetRewardsOptions {
   /** The chain to read `claimed(address)` from; null when none is configured. */
   chain: RewardChain | null;
   tokenAddress: string | null;
-  /** Token units per work unit, for the credit not yet in a published epoch. */
-  rate: bigint;
 }
 
 /**
  * Everything a wallet needs to claim: the latest published epoch's cumulative amount for `address`
  * with its Merkle proof and root, what the distributor has already paid (read from the chain; when
  * the chain cannot be read `claimed` is null and `chainError` says why, the proof is still served),
- * the credit earned since that epoch, and the address's amount in every earlier epoch.
+ * the earnings and withdrawals since that epoch (`pending`), and the address's amount in every earlier epoch.
  *
  * @param address Lower-case hex.
  */
@@ -55,7 +53,7 @@ export async function getRewards(
     }
   }
 
-  const current = (await computeRewardTotals(db, options.rate, address)).get(address) ?? 0n;
+  const current = (await computeRewardTotals(db, address)).get(address) ?? 0n;
   const history = await queryRows<{
     epoch: number;
     cumulative: string;

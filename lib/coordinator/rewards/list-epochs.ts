@@ -14,13 +14,13 @@ export async function listEpochs(db: Queryable, options: { limit: number }): Pro
     epoch: number;
     root: Hex;
     total: string;
-    rate: string;
+    grants: string;
     tx_hash: Hex | null;
     published_at: Date | string | null;
   }>(
     db,
     sql`
-    SELECT epoch, root, total::text AS total, rate::text AS rate, tx_hash, published_at
+    SELECT epoch, root, total::text AS total, grants::text AS grants, tx_hash, published_at
     FROM reward_epochs WHERE status = 'published'
     ORDER BY epoch DESC LIMIT ${options.limit}
   `,
@@ -52,7 +52,7 @@ export async function listEpochs(db: Queryable, options: { limit: number }): Pro
       epoch: Number(e.epoch),
       root: e.root,
       total: e.total,
-      rate: e.rate,
+      grants: e.grants,
       txHash: e.tx_hash,
       publishedAt: e.published_at === null ? null : new Date(e.published_at).toISOString(),
       leaves: byEpoch.get(Number(e.epoch)) ?? [],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Hash, Hex } from 'viem';
+import type { RootPublication } from '../../chain/publish-root';
 import type { RewardChain } from '../../chain/reward-chain';
 import { type Queryable, queryRows } from '../../db/client';
 import { ApiError } from '../../errors';
@@ -17,7 +18,7 @@ const sendLeaseMs = 180_000;
  * once), then reconciles with the contract: if the chain already holds this epoch's root (the
  * previous attempt's transaction was mined, but the process died before recording it), the epoch is
  * marked published without sending again; if an earlier transaction is still pending, it waits for
- * it; otherwise it sends `publishRoot(epoch, root)` — the same root — records the hash, waits for
+ * it; otherwise it sends `publishRoot(epoch, root, total, grants)` — the same root — records the hash, waits for
  * the receipt and marks the epoch `published`.
  */
 export async function publishPendingEpoch(
@@ -26,13 +27,13 @@ export async function publishPendingEpoch(
   epoch: number,
 ): Promise<CloseEpochResponse> {
   const now = clock.now();
-  const [held] = await queryRows<{ root: Hex; tx_hash: Hash | null }>(
+  const [held] = await queryRows<{ root: Hex; tx_hash: Hash | null; total: string; grants: string }>(
     db,
     sql`
     UPDATE reward_epochs SET sending_until = ${new Date(now.getTime() + sendLeaseMs)}
     WHERE epoch = ${epoch} AND status = 'publishing'
       AND (sending_until IS NULL OR sending_until < ${now})
-    RETURNING root, tx_hash
+    RETURNING root, tx_hash, total::text AS total, grants::text AS grants
   `,
   );
   if (!held) {
@@ -51,7 +52,13 @@ export async function publishPendingEpoch(
   }
 
   try {
-    const txHash = await bringOnChain(db, chain, epoch, held.root, held.tx_hash);
+    const publication = {
+      epoch: BigInt(epoch),
+      root: held.root,
+      total: BigInt(held.total),
+      grants: BigInt(held.grants),
+    };
+    const txHash = await bringOnChain(db, chain, publication, held.tx_hash);
     await db.execute(sql`
       UPDATE reward_epochs
       SET status = 'published', tx_hash = ${txHash}, published_at = ${clock.now()}, sending_until = NULL
@@ -75,11 +82,11 @@ export async function publishPendingEpoch(
 async function bringOnChain(
   db: Queryable,
   chain: RewardChain,
-  epoch: number,
-  root: Hex,
+  publication: RootPublication,
   previousTx: Hash | null,
 ): Promise<Hash | null> {
-  const target = BigInt(epoch);
+  const { root, epoch: target } = publication;
+  const epoch = Number(target);
   const alreadyThere = async (): Promise<boolean> => {
     const current = await chain.readCurrentRoot();
     if (current.epoch < target) return false;
@@ -107,7 +114,7 @@ async function bringOnChain(
       'This coordinator has no publisher key (PUBLISHER_PRIVATE_KEY), so it cannot publish epoch roots.',
     );
   }
-  const hash = await chain.sendRoot(target, root);
+  const hash = await chain.sendRoot(publication);
   // Recorded before waiting: after a crash the next attempt looks this transaction up.
   await db.execute(sql`UPDATE reward_epochs SET tx_hash = ${hash} WHERE epoch = ${epoch}`);
   const status = await chain.waitForTransaction(hash);

@@ -19,8 +19,6 @@ export type RecordEpochOutcome =
   | { kind: 'empty' };
 
 export interface RecordEpochOptions {
-  /** Token units per work unit. */
-  rate: bigint;
   /** Lowest epoch number the contract accepts (its current epoch + 1). */
   minEpoch: number;
   now: Date;
@@ -30,12 +28,17 @@ export interface RecordEpochOptions {
 
 /**
  * Step one of closing an epoch: under a Postgres advisory lock, computes every address's cumulative
- * amount, and when anything changed since the latest epoch records the new tree — root and leaves —
- * as `publishing`, *before* anything is sent to the chain. A crash after this point leaves an epoch
+ * amount (earnings, fees and withdrawals), and when anything changed since the latest epoch records
+ * the new tree — root, leaves, total, and the operator grants to mint with it — as `publishing`,
+ * *before* anything is sent to the chain. A crash after this point leaves an epoch
  * that the next run resends or finds already published; a crash before it leaves nothing.
  *
  * Cumulative amounts never decrease: every address of the previous epoch keeps at least its
- * previous amount (a lowered rate or a correction can only hold amounts, never claw them back).
+ * previous amount (a correction can only hold amounts, never claw them back).
+ *
+ * Grants not yet in an epoch are assigned to the new one *after* the amounts are computed, so every
+ * grant that funded an amount in this tree is minted with it (or before), and the tree's total
+ * never exceeds deposits plus grants on chain.
  */
 export async function recordEpoch(db: Queryable, options: RecordEpochOptions): Promise<RecordEpochOutcome> {
   return db.transaction(async (tx) => {
@@ -72,7 +75,7 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
       );
       for (const row of rows) previous.set(row.address, BigInt(row.cumulative));
     }
-    const totals = await computeRewardTotals(tx, options.rate);
+    const totals = await computeRewardTotals(tx);
     const merged = new Map(previous);
     for (const [address, amount] of totals) {
       if (amount > (merged.get(address) ?? 0n)) merged.set(address, amount);
@@ -92,9 +95,18 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
       root: tree.root,
       total: total.toString(),
       leafCount: entries.length,
-      rate: options.rate.toString(),
+      rate: '0',
       createdAt: options.now,
     });
+    const [granted] = await queryRows<{ grants: string }>(
+      tx,
+      sql`WITH assigned AS (
+            UPDATE ledger_entries SET epoch = ${epoch} WHERE kind = 'grant' AND epoch IS NULL RETURNING amount
+          ) SELECT COALESCE(sum(amount), 0)::text AS grants FROM assigned`,
+    );
+    await tx.execute(
+      sql`UPDATE reward_epochs SET grants = ${granted!.grants}::numeric WHERE epoch = ${epoch}`,
+    );
     for (let i = 0; i < entries.length; i += 1000) {
       await tx.insert(rewardLeaves).values(
         entries.slice(i, i + 1000).map((e) => ({

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../db/client';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { failJob } from '../jobs/fail-job';
+import { payVerifiedResults } from '../rewards/pay-verified-results';
 import type { Replica, ShardDecision } from './decide-shard';
 
 interface WriteBase {
@@ -30,8 +31,9 @@ type JobDelta = Map<string, { verified: number; failed: number; failedIndex?: nu
 /**
  * Writes one validation step's verdicts in one transaction with a fixed number of statements:
  * result statuses, shard states, the credit ledger (one row per result that became valid; a unique
- * key makes double credit impossible), volunteer and job counters, a failed job's error, and a job
- * whose last shard verified becomes due for assimilation.
+ * key makes double credit impossible), the payments of paid jobs for those same results, volunteer
+ * and job counters, a failed job's error, and a job whose last shard verified becomes due for
+ * assimilation.
  *
  * Safe against a second validator: each shard is locked and its claim compared with the one this
  * validator took; a shard whose claim is gone is left to whoever holds it now. Counters and credit
@@ -165,6 +167,8 @@ export async function writeVerdicts(
         JOIN volunteers vol ON vol.id = v.volunteer_id
         ON CONFLICT (result_id) DO NOTHING
       `);
+      // Paid jobs pay these same results (only rows this transaction moved to valid) from their reservations.
+      await payVerifiedResults(tx, credited);
     }
     await updateJobs(tx, now, jobDelta);
     for (const id of [...volunteerDelta.keys()].sort()) {

@@ -6,6 +6,7 @@ import { GET as getNonce } from '../auth/nonce/route';
 import { POST as postVerify } from '../auth/verify/route';
 import { GET as getBlob } from '../blobs/[sha256]/route';
 import { GET as listEpochsRoute, POST as postEpochs } from '../epochs/route';
+import { POST as postGrants } from '../grants/route';
 import { GET as getJobEvents } from '../jobs/[id]/events/route';
 import { GET as getJobResult } from '../jobs/[id]/result/route';
 import { DELETE as deleteJob, GET as getJobRoute } from '../jobs/[id]/route';
@@ -18,6 +19,7 @@ import { POST as postResults } from '../results/route';
 import { GET as getRewardsRoute } from '../rewards/[address]/route';
 import { GET as getMe } from '../volunteers/me/route';
 import { POST as postVolunteers } from '../volunteers/route';
+import { POST as postWithdrawals } from '../withdrawals/route';
 
 /**
  * Integration tests call the real route handlers with real `Request`s against a real database:
@@ -235,6 +237,28 @@ export const api = {
         new Request(`${base}/api/v1/epochs`, {
           method: 'POST',
           headers: authorization ? { authorization } : {},
+        }),
+      ),
+    ),
+  /** `POST /api/v1/grants` (operator). */
+  grant: async (authorization: string | undefined, body: unknown) =>
+    answer<any>(
+      await postGrants(
+        new Request(`${base}/api/v1/grants`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify(body),
+        }),
+      ),
+    ),
+  /** `POST /api/v1/withdrawals` as the volunteer `token`. */
+  withdraw: async (token: string | undefined, body: unknown) =>
+    answer<any>(
+      await postWithdrawals(
+        new Request(`${base}/api/v1/withdrawals`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth(token) },
+          body: JSON.stringify(body),
         }),
       ),
     ),

@@ -34,22 +34,27 @@ import { api, openTestDb, settle, type TestDb, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
 
-// Rewards end to end below the browser: volunteers earn verified credit over the HTTP API, link
-// wallets with Sign-In with Ethereum, the coordinator closes epochs on a real anvil chain with the
-// real contracts, and wallets claim with the proofs the API serves. The cases run in order on one
-// chain and one database, each building on what the previous ones left.
+// Rewards end to end below the browser: a sponsor's wallet is granted balance by the operator and
+// pays for a job; volunteers earn from its verified results over the HTTP API, link wallets with
+// Sign-In with Ethereum, the coordinator closes epochs on a real anvil chain with the real
+// contracts, and wallets claim with the proofs the API serves. The cases run in order on one chain
+// and one database, each building on what the previous ones left. No protocol fee here (no
+// treasury), so earnings equal price × work units; paid-jobs.test.ts covers the fee.
 
-// anvil's well-known dev keys (public; they only ever hold test ether): #0 publishes, #1 and #2 claim.
+// anvil's well-known dev keys (public; they only ever hold test ether): #0 publishes, #1 and #2
+// claim, #3 sponsors the job.
 const publisherKey = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const wallet1 = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const wallet2 = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a');
+const sponsor = privateKeyToAccount('0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6');
 const adminToken = 'test-admin-token-0123456789';
 const admin = `Bearer ${adminToken}`;
 
 // matmul shards of 16×16 with k = 8: 2·16·16·8 = 4096 operations = 0.004096 work units each,
-// which at the default rate (10¹⁵ token units per work unit) is exactly 4.096·10¹² token units.
+// which at a price of 10¹⁵ token units per work unit is exactly 4.096·10¹² token units.
 const tile = 16;
 const k = 8;
+const price = 10n ** 15n;
 const perShard = 2n * 16n * 16n * 8n * 10n ** 9n;
 
 let anvil: Anvil;
@@ -88,7 +93,7 @@ beforeAll(async () => {
     TOKEN_ADDRESS: token,
     PUBLISHER_PRIVATE_KEY: publisherKey,
     ADMIN_TOKEN: adminToken,
-    TOKEN_UNITS_PER_WORK_UNIT: undefined,
+    TREASURY_ADDRESS: undefined,
     PUBLIC_URL: undefined,
   });
   chain = createRewardChain({ rpcUrl: anvil.rpcUrl, chainId: foundry.id, distributor, publisherKey });
@@ -103,9 +108,18 @@ afterAll(async () => {
   resetEnvCache();
 });
 
-/** A matmul job of `shards` 16×16 tiles (one result each verifies it: Freivalds on the server). */
+let owner: SimVolunteer;
+
+/**
+ * A paid matmul job of `shards` 16×16 tiles (one result each verifies it: Freivalds on the
+ * server), funded by an operator grant to the sponsor's wallet.
+ */
 async function createJob(shards: number): Promise<void> {
-  const owner = await SimVolunteer.register();
+  owner = await SimVolunteer.register();
+  await linkWallet(owner.token, sponsor);
+  const reservation = perShard * 3n * BigInt(shards); // replication.max is 3 for matmul
+  const g = await api.grant(admin, { address: sponsor.address, amount: String(reservation + 10n ** 18n) });
+  expect(g.status, JSON.stringify(g.body)).toBe(201);
   const m = tile * shards;
   const a = new Float32Array(m * k).map((_, i) => ((i * 7) % 13) - 6);
   const b = new Float32Array(k * tile).map((_, i) => ((i * 5) % 11) - 5);
@@ -113,12 +127,17 @@ async function createJob(shards: number): Promise<void> {
     kernel: 'matmul',
     params: { m, n: tile, k, tileRows: tile, tileCols: tile },
     inputs: { a: toBase64(writeNpy(m, k, a)), b: toBase64(writeNpy(k, tile, b)) },
+    payment: { pricePerWorkUnit: String(price) },
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   expect(r.body.shards).toBe(shards);
+  expect((await api.me(owner.token)).body).toMatchObject({
+    balance: String(10n ** 18n),
+    reserved: String(reservation),
+  });
 }
 
-/** Leases exactly `count` shards and submits honest results; returns the credit earned in token units. */
+/** Leases exactly `count` shards and submits honest results; returns what they earned in token units. */
 async function work(volunteer: SimVolunteer, count: number): Promise<bigint> {
   const leases = await volunteer.lease(count);
   expect(leases).toHaveLength(count);
@@ -206,7 +225,7 @@ describe('reward epochs on anvil', () => {
     expect(wrong.body.error.code).toBe('forbidden');
   });
 
-  it('publishes nothing before any wallet-linked volunteer has credit', async () => {
+  it('publishes nothing before any wallet-linked volunteer has earnings', async () => {
     a = await SimVolunteer.register();
     b = await SimVolunteer.register();
     c = await SimVolunteer.register();
@@ -219,7 +238,7 @@ describe('reward epochs on anvil', () => {
     expect((await api.epochs()).body.epochs).toEqual([]);
   });
 
-  it('publishes the summed credit per wallet, counting credit earned before linking', async () => {
+  it('publishes the summed earnings per wallet, counting earnings before linking', async () => {
     await createJob(24);
     earned.w1 += await work(a, 3);
     earned.w1 += await work(b, 2); // b links wallet 1 only after working
@@ -349,21 +368,27 @@ describe('reward epochs on anvil', () => {
     expect(await claimRevert(wallet1.address, BigInt(w1.cumulative), w1.proof)).toBe('NothingToClaim');
   });
 
-  it('never lowers a cumulative amount, even when the rate is lowered', async () => {
-    setEnv({ TOKEN_UNITS_PER_WORK_UNIT: '1' });
-    try {
-      await work(a, 1); // new credit, but at 1 token unit per work unit every total rounds below the old ones
-      const r = await api.closeEpoch(admin);
-      expect(r.body).toMatchObject({ epoch: 2, status: 'unchanged' });
-    } finally {
-      setEnv({ TOKEN_UNITS_PER_WORK_UNIT: undefined });
-    }
-    earned.w1 += perShard;
+  it("adds a sponsor's withdrawal to its claimable amount, minted from the grant", async () => {
+    earned.w1 += await work(a, 1);
+    const withdrawn = 10n ** 17n;
+    const w = await api.withdraw(owner.token, { amount: String(withdrawn) });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    expect(w.body.balance).toBe(String(10n ** 18n - withdrawn));
     const r = await api.closeEpoch(admin);
     expect(r.body).toMatchObject({ epoch: 3, status: 'published' });
     const w1 = (await api.rewards(wallet1.address)).body;
     expect(w1.cumulative).toBe(String(earned.w1));
     expect(await claim(wallet1, w1)).toBe(perShard);
+    const s = (await api.rewards(sponsor.address)).body;
+    expect(s.cumulative).toBe(String(withdrawn));
+    expect(await claim(sponsor, s)).toBe(withdrawn);
+    expect(await balanceOf(sponsor.address)).toBe(withdrawn);
+    // The grants were minted with the roots that needed them, never more than granted.
+    const granted = (await api.epochs()).body.epochs.reduce(
+      (sum: bigint, e: { grants: string }) => sum + BigInt(e.grants),
+      0n,
+    );
+    expect(granted).toBe(perShard * 3n * 24n + 10n ** 18n);
   });
 
   it('retries a recorded root the chain never got (failure before broadcast)', async () => {
@@ -374,7 +399,7 @@ describe('reward epochs on anvil', () => {
         throw new Error('connection reset before broadcast');
       },
     };
-    await expect(closeEpoch(testDb.db, failing, { rate: 10n ** 15n })).rejects.toMatchObject({
+    await expect(closeEpoch(testDb.db, failing)).rejects.toMatchObject({
       code: 'service_unavailable',
     });
     const recorded = (await dbEpochs()).at(-1)!;
@@ -396,13 +421,13 @@ describe('reward epochs on anvil', () => {
     let sent: Hex | undefined;
     const dying: RewardChain = {
       ...chain,
-      sendRoot: async (epoch, root) => {
-        sent = await chain.sendRoot(epoch, root);
+      sendRoot: async (publication) => {
+        sent = await chain.sendRoot(publication);
         await chain.waitForTransaction(sent);
         throw new Error('process killed after broadcast');
       },
     };
-    await expect(closeEpoch(testDb.db, dying, { rate: 10n ** 15n })).rejects.toMatchObject({
+    await expect(closeEpoch(testDb.db, dying)).rejects.toMatchObject({
       code: 'service_unavailable',
     });
     expect((await dbEpochs()).at(-1)).toMatchObject({ epoch: 5, status: 'publishing', tx_hash: null });
@@ -414,7 +439,7 @@ describe('reward epochs on anvil', () => {
         throw new Error('must not send again');
       },
     };
-    const r = await closeEpoch(testDb.db, neverSends, { rate: 10n ** 15n });
+    const r = await closeEpoch(testDb.db, neverSends);
     expect(r).toMatchObject({ epoch: 5, status: 'published', txHash: sent });
     expect((await dbEpochs()).at(-1)).toMatchObject({ epoch: 5, status: 'published', tx_hash: sent });
   });
@@ -427,29 +452,23 @@ describe('reward epochs on anvil', () => {
         throw new Error('receipt wait timed out');
       },
     };
-    await expect(closeEpoch(testDb.db, impatient, { rate: 10n ** 15n })).rejects.toMatchObject({
+    await expect(closeEpoch(testDb.db, impatient)).rejects.toMatchObject({
       code: 'service_unavailable',
     });
     const recorded = (await dbEpochs()).at(-1)!;
     expect(recorded).toMatchObject({ epoch: 6, status: 'publishing' });
     expect(recorded.tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
 
-    const r = await closeEpoch(
-      testDb.db,
-      { ...chain, sendRoot: async () => Promise.reject(new Error('no')) },
-      {
-        rate: 10n ** 15n,
-      },
-    );
+    const r = await closeEpoch(testDb.db, {
+      ...chain,
+      sendRoot: async () => Promise.reject(new Error('no')),
+    });
     expect(r).toMatchObject({ epoch: 6, status: 'published', txHash: recorded.tx_hash });
   });
 
   it('closes one epoch when two processes close at once', async () => {
     earned.w1 += await work(a, 1);
-    const results = await Promise.all([
-      closeEpoch(testDb.db, chain, { rate: 10n ** 15n }),
-      closeEpoch(testDb.db, chain, { rate: 10n ** 15n }),
-    ]);
+    const results = await Promise.all([closeEpoch(testDb.db, chain), closeEpoch(testDb.db, chain)]);
     expect(results.filter((r) => r.status === 'published')).toHaveLength(1);
     for (const r of results) expect(r.epoch).toBe(7);
     expect(await chainEpoch()).toBe(7n);
@@ -465,7 +484,7 @@ describe('reward epochs on anvil', () => {
 
   it('skips a scheduled close while the last epoch is younger than the period', async () => {
     earned.w2 += await work(c, 1);
-    const r = await closeEpoch(testDb.db, chain, { rate: 10n ** 15n, minIntervalMs: 3_600_000 });
+    const r = await closeEpoch(testDb.db, chain, { minIntervalMs: 3_600_000 });
     expect(r).toMatchObject({ epoch: 7, status: 'unchanged' });
     expect(await chainEpoch()).toBe(7n);
   });
@@ -473,11 +492,7 @@ describe('reward epochs on anvil', () => {
   it('closes epochs on its own schedule, resuming an interrupted one first', async () => {
     // Epoch 8 is recorded but its send fails, as if the process died; the scheduler finishes it.
     await expect(
-      closeEpoch(
-        testDb.db,
-        { ...chain, sendRoot: () => Promise.reject(new Error('crash')) },
-        { rate: 10n ** 15n },
-      ),
+      closeEpoch(testDb.db, { ...chain, sendRoot: () => Promise.reject(new Error('crash')) }),
     ).rejects.toMatchObject({ code: 'service_unavailable' });
     expect((await dbEpochs()).at(-1)).toMatchObject({ epoch: 8, status: 'publishing' });
     const scheduler = startEpochScheduler({ periodMs: 0, tickMs: 100, resumeAfterMs: 0 });

@@ -30,5 +30,5 @@ export const POST = withErrors(async (request) => {
     );
   }
   const db = await getDb();
-  return json(await closeEpoch(db, chain, { rate: settings.TOKEN_UNITS_PER_WORK_UNIT }));
+  return json(await closeEpoch(db, chain));
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authenticateVolunteer, optionalVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { listJobs } from '@/lib/coordinator/jobs/get-job';
+import { refreshDeposits } from '@/lib/coordinator/rewards/refresh-deposits';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { decodeJobRequest } from '@/lib/http/decode-job-request';
@@ -23,5 +24,6 @@ export const POST = withErrors(async (request) => {
   const db = await getDb();
   const owner = await authenticateVolunteer(db, request.headers.get('authorization'));
   const job = await decodeJobRequest(request);
+  if (job.payment) await refreshDeposits(2_000); // a deposit just made can pay for this job
   return json(await createJob(db, { ...job, ownerId: owner.id }), { status: 201 });
 });
