@@ -7,6 +7,7 @@ import { f32FromLe, f32ToLe } from '../lib/kernels/f32-le';
 import { buildExampleModel, exampleInputNpy } from '../lib/kernels/onnx/example-model';
 import { onnx } from '../lib/kernels/onnx/onnx';
 import { runOnnxNode } from '../lib/kernels/onnx/onnx-node-runner';
+import { defaultOnnxRowsPerShard } from '../lib/kernels/onnx/onnx-params';
 import { onnxSampleSize } from '../lib/kernels/onnx/onnx-sampling';
 import { chromiumArgs } from '../playwright.config';
 
@@ -197,7 +198,11 @@ async function main() {
       figures.push(await benchBackend(page, backend, backend === 'webgpu' ? gpuShard : shard));
     }
     const verification = [];
-    for (const n of [rows, 4 * rows]) verification.push(await benchVerification(model, n));
+    // The default shard size for this model (what a submitter gets without `rowsPerShard`) is
+    // measured beside the benchmark's own shard size and four times it.
+    const defaultRows = defaultOnnxRowsPerShard(shard.params.flopsPerRow);
+    for (const n of [...new Set([rows, defaultRows, 4 * rows])].sort((a, b) => a - b))
+      verification.push(await benchVerification(model, n));
     if (args.includes('--json')) {
       console.log(
         JSON.stringify(
@@ -230,7 +235,7 @@ async function main() {
     console.log('| ---: | ---: | ---: | ---: | ---: |');
     for (const { rows: n, fullMs, checkMs, bestRatio, sample } of verification) {
       console.log(
-        `| ${n} | ${sample} (${((100 * sample) / n).toFixed(1)} %) | ${checkMs.toFixed(1)} | ${fullMs.toFixed(1)} | ${(checkMs / fullMs).toFixed(3)}; ${bestRatio.toFixed(3)} |`,
+        `| ${n}${n === defaultOnnxRowsPerShard(shard.params.flopsPerRow) ? ' (default)' : ''} | ${sample} (${((100 * sample) / n).toFixed(1)} %) | ${checkMs.toFixed(1)} | ${fullMs.toFixed(1)} | ${(checkMs / fullMs).toFixed(3)}; ${bestRatio.toFixed(3)} |`,
       );
     }
   } finally {

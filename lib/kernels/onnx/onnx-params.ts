@@ -18,12 +18,19 @@ export const ONNX_MAX_SHARD_RESULT_BYTES = 16 * 1024 * 1024;
 /** Elements per output row. */
 export const ONNX_MAX_OUTPUT_ROW = 1 << 20;
 /**
- * Default rows per shard. Sampled verification re-runs ~130 rows whatever the shard's size
- * (onnx-sampling.ts), so shards of ≥ 1,400 rows keep it within 10 % of the useful compute;
- * 2048 leaves headroom. Rows larger than 4 KiB get fewer rows per shard (bounded by
+ * Default rows per shard, from the model's compute per row. Sampled verification re-runs ≤ 135 rows
+ * whatever the shard's size (onnx-sampling.ts) and pays a fixed ≈ 1 ms per check (one session
+ * call), so a shard needs both enough rows and enough compute for the two to stay within 10 % of
+ * the useful work: about 2^31 FLOP, as the next power of two of rows, between 2,048 and 16,384. The
+ * bench's classifier (0.67 MFLOP per row) gets 4,096 rows, the smaller example (0.17 MFLOP) 16,384,
+ * a heavy model the 2,048-row floor. Rows larger than 4 KiB get fewer rows per shard (bounded by
  * `ONNX_MAX_SHARD_INPUT_BYTES`), and verification then costs a larger share.
  */
-export const ONNX_DEFAULT_ROWS_PER_SHARD = 2048;
+export function defaultOnnxRowsPerShard(flopsPerRow: number): number {
+  const rows = 2 ** Math.ceil(Math.log2(2 ** 31 / Math.max(1, flopsPerRow)));
+  return Math.min(16_384, Math.max(2_048, rows));
+}
+
 export const ONNX_MAX_SHARDS = 10_000;
 /** Model inputs fed from files x, x2, x3, x4, in the model's input order. */
 export const ONNX_INPUT_FILES = ['x', 'x2', 'x3', 'x4'] as const;

@@ -12,8 +12,8 @@ import {
   unsupportedOperators,
 } from './onnx-model-info';
 import {
+  defaultOnnxRowsPerShard,
   ONNX_DEFAULT_ATOL,
-  ONNX_DEFAULT_ROWS_PER_SHARD,
   ONNX_DEFAULT_RTOL,
   ONNX_INPUT_FILES,
   ONNX_MAX_INPUT_BYTES,
@@ -236,7 +236,10 @@ export function planOnnxJob(job: JobSpec<unknown>): OnnxJobPlan {
       Math.floor(ONNX_MAX_SHARD_RESULT_BYTES / (outputRow * 4)),
     ),
   );
-  const rowsPerShard = Math.min(params.rowsPerShard ?? ONNX_DEFAULT_ROWS_PER_SHARD, fitting, rows);
+  // Every weight is used at least once per row (exact for dense layers, a lower bound for
+  // convolutions, whose spatial size is not known without shape inference).
+  const flopsPerRow = 2 * info.weightElements + rowElements(feeds[0]!.dims) + outputRow;
+  const rowsPerShard = Math.min(params.rowsPerShard ?? defaultOnnxRowsPerShard(flopsPerRow), fitting, rows);
   if (params.rowsPerShard !== undefined && params.rowsPerShard > fitting) {
     throw new KernelInputError(
       'params.rowsPerShard',
@@ -250,9 +253,6 @@ export function planOnnxJob(job: JobSpec<unknown>): OnnxJobPlan {
       `${rows} rows in shards of ${rowsPerShard} make ${shardCount} shards; at most ${ONNX_MAX_SHARDS}: raise rowsPerShard`,
     );
   }
-  // Every weight is used at least once per row (exact for dense layers, a lower bound for
-  // convolutions, whose spatial size is not known without shape inference).
-  const flopsPerRow = 2 * info.weightElements + rowElements(feeds[0]!.dims) + outputRow;
   return {
     rows,
     feeds,

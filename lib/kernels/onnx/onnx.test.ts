@@ -7,7 +7,8 @@ import { buildExampleModel, exampleInputNpy, exampleRows } from './example-model
 import { onnx } from './onnx';
 import { buildOnnxModel } from './onnx-model-builder';
 import { runOnnxNode } from './onnx-node-runner';
-import type { OnnxShardParams } from './onnx-params';
+import { defaultOnnxRowsPerShard, type OnnxShardParams } from './onnx-params';
+import { onnxSampleSize } from './onnx-sampling';
 import { denseModel, denseModelSpec } from './onnx-test-models';
 
 const model = buildExampleModel();
@@ -77,11 +78,24 @@ describe('onnx kernel', () => {
   });
 
   describe('sharding', () => {
+    it('sizes default shards by compute per row so sampled verification stays within 10 %', () => {
+      expect(defaultOnnxRowsPerShard(2 * 333_000)).toBe(4096);
+      expect(defaultOnnxRowsPerShard(170_078)).toBe(16_384);
+      expect(defaultOnnxRowsPerShard(50_000_000)).toBe(2048);
+      expect(defaultOnnxRowsPerShard(10)).toBe(16_384);
+      // Whatever the default, the ≤ 135 sampled rows are at most 6.6 % of a shard.
+      for (const flops of [10, 170_078, 666_000, 50_000_000]) {
+        expect(onnxSampleSize(defaultOnnxRowsPerShard(flops)) / defaultOnnxRowsPerShard(flops)).toBeLessThan(
+          0.066,
+        );
+      }
+    });
+
     it.each([
       [1, undefined, [1]],
       [7, 3, [3, 3, 1]],
       [10, 10, [10]],
-      [2049, undefined, [2048, 1]],
+      [16_385, undefined, [16_384, 1]],
       [4097, 2048, [2048, 2048, 1]],
       [13, 5, [5, 5, 3]],
     ])(
