@@ -11,6 +11,9 @@ const nextConfig = {
   // PGlite ships wasm and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
+  // Next's own trailing-slash redirect runs before proxy.ts and would answer `/api/v1/jobs/..` with
+  // a 308 to `/api/v1`: the proxy answers API paths itself (JSON errors) and redirects page paths.
+  skipTrailingSlashRedirect: true,
   // Every response: no MIME sniffing, no full URLs (ids, lease capabilities) in Referer to other
   // sites. Framing: only the widget's card (/embed, docs/embed.md) may be put in an iframe, by any
   // site; X-Frame-Options for browsers that predate CSP frame-ancestors. The Content-Security-Policy

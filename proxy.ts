@@ -41,6 +41,12 @@ export function proxy(request: NextRequest): NextResponse {
     response.headers.set('Content-Security-Policy', contentSecurityPolicy({ kind: 'api', pathname: raw }));
     return response;
   }
+  if (raw.length > 1 && raw.endsWith('/')) {
+    // What Next's trailing-slash redirect did for pages (turned off in next.config.js for the API).
+    const target = new URL(raw.replace(/\/+$/, '') || '/', request.url);
+    target.search = request.nextUrl.search;
+    return NextResponse.redirect(target, 308);
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const csp = contentSecurityPolicy({
     kind: 'page',

@@ -67,7 +67,7 @@ test('a method a route does not answer gets a JSON 405 that names the ones it do
   });
 });
 
-/** GET with the path sent exactly as written (no client-side normalization), following redirects. */
+/** GET with the path sent exactly as written (no client-side normalization), following up to `hops` redirects. */
 function rawGet(
   origin: string,
   path: string,
@@ -96,6 +96,9 @@ function rawGet(
 
 const malformed = [
   '/api/v1/blobs/..',
+  '/api/v1/jobs/..',
+  '/api/v1/jobs/%2e%2e',
+  '/api/v1/..',
   '/api/v1/blobs/%2e%2e',
   '/api/v1/jobs/%2E%2E/result',
   '/api/v1/blobs/%E0%A4%A',
@@ -111,7 +114,8 @@ const malformed = [
 
 for (const path of malformed) {
   test(`GET ${path} answers the JSON error shape`, async ({ baseURL }) => {
-    const r = await rawGet(new URL(baseURL!).origin, path);
+    // No redirects followed: a client must get the JSON error from the path it sent.
+    const r = await rawGet(new URL(baseURL!).origin, path, 0);
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
     expect(r.type).toMatch(/^application\/json/);
@@ -120,3 +124,12 @@ for (const path of malformed) {
     expect(typeof body.error.message).toBe('string');
   });
 }
+
+test('a page path with a trailing slash is redirected to the path without it', async ({ baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const r = await rawGet(origin, '/rewards/', 0);
+  expect(r.status).toBe(308);
+  const followed = await rawGet(origin, '/rewards/');
+  expect(followed.status).toBe(200);
+  expect(followed.type).toMatch(/^text\/html/);
+});
