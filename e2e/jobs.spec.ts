@@ -242,6 +242,48 @@ test('demo matrices make a valid job; its owner can cancel it, another browser c
   expect(job.status).toBe('cancelled');
 });
 
+test('a private job shows its parameters to its submitter’s browser only', async ({ browser, page }) => {
+  await page.goto('/jobs');
+  const identity = await (await page.request.post('/api/v1/volunteers', { data: {} })).json();
+  await page.evaluate(
+    (value) => localStorage.setItem('spare-cycles.volunteer', value),
+    JSON.stringify(identity),
+  );
+  const created = await page.request.post('/api/v1/jobs', {
+    headers: { authorization: `Bearer ${identity.token}` },
+    data: {
+      kernel: 'mandelbrot',
+      params: { width: 48, height: 32, centerX: -0.5, centerY: 0, scale: 3, maxIter: 77, tileSize: 16 },
+      title: 'private parameters',
+      visibility: 'private',
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { jobId } = await created.json();
+  try {
+    await page.goto(`/jobs/${jobId}`);
+    const mine = page.getByRole('region', { name: 'Parameters' });
+    await expect(mine.getByText('maxIter')).toBeVisible();
+    await expect(mine.getByText('77', { exact: true })).toBeVisible();
+    await expect(mine.getByText(/This job is private/)).toHaveCount(0);
+
+    const other = await browser.newContext();
+    try {
+      const stranger = await other.newPage();
+      await stranger.goto(`/jobs/${jobId}`);
+      const theirs = stranger.getByRole('region', { name: 'Parameters' });
+      await expect(theirs.getByText(/This job is private/)).toBeVisible();
+      await expect(theirs.getByText('maxIter')).toHaveCount(0);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await page.request.delete(`/api/v1/jobs/${jobId}`, {
+      headers: { authorization: `Bearer ${identity.token}` },
+    });
+  }
+});
+
 test('an unknown job id shows the not-found page', async ({ page }) => {
   const missing = await page.goto('/jobs/00000000-0000-4000-8000-000000000000');
   expect(missing?.status()).toBe(404);

@@ -53,7 +53,11 @@ async function startServer(): Promise<{ url: string; stop(): void }> {
       '--port',
       String(port),
     ],
-    { env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+    {
+      env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    },
   );
   const stop = () => {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');

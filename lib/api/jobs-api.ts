@@ -26,12 +26,20 @@ export async function createJob(
   return created;
 }
 
-/** `GET /api/v1/jobs/{id}`. */
-export async function getJob(context: ApiContext, jobId: string, signal?: AbortSignal): Promise<JobSummary> {
+/**
+ * `GET /api/v1/jobs/{id}`; with the submitter's `token`, a private job's params too (anyone else,
+ * and no token, gets them as null).
+ */
+export async function getJob(
+  context: ApiContext,
+  jobId: string,
+  signal?: AbortSignal,
+  token?: string,
+): Promise<JobSummary> {
   const { body } = await apiCall(
     context,
     `/api/v1/jobs/${encodeURIComponent(jobId)}`,
-    { cache: 'no-store', signal },
+    { cache: 'no-store', signal, headers: token ? bearer(token) : undefined },
     jobSummarySchema,
   );
   return body;

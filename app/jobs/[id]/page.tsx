@@ -8,6 +8,7 @@ import { jobIdSchema } from '@/lib/protocol/ids';
 import type { JobSummary } from '@/lib/protocol/jobs';
 import { formatTimestamp } from '../_components/format';
 import { JobLive } from '../_components/job-live';
+import { JobParams } from '../_components/job-params';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,18 +33,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
-function paramText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /** `/jobs/{id}`: a job's parameters, live progress and, once completed, its verified result. */
 export default async function JobPage({ params }: Props) {
   const job = await findJob((await params).id);
   if (!job) notFound();
-  const entries =
-    job.params && typeof job.params === 'object' && !Array.isArray(job.params)
-      ? Object.entries(job.params as Record<string, unknown>)
-      : [];
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-10 sm:px-6">
       <div className="flex flex-col gap-2">
@@ -67,30 +60,7 @@ export default async function JobPage({ params }: Props) {
 
       <JobLive initial={job} />
 
-      <section
-        aria-labelledby="params-heading"
-        className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900/40"
-      >
-        <h2 id="params-heading" className="text-lg font-semibold">
-          Parameters
-        </h2>
-        <dl className="mt-3 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm">
-          {entries.map(([name, value]) => (
-            <div key={name} className="contents">
-              <dt className="font-mono text-slate-500 dark:text-slate-400">{name}</dt>
-              <dd className="min-w-0 font-mono break-all whitespace-pre-wrap">
-                {paramText(value).length > 2000 ? `${paramText(value).slice(0, 2000)}…` : paramText(value)}
-              </dd>
-            </div>
-          ))}
-          <div className="contents">
-            <dt className="font-mono text-slate-500 dark:text-slate-400">replication</dt>
-            <dd className="font-mono">
-              min {job.replication.min}, max {job.replication.max}
-            </dd>
-          </div>
-        </dl>
-      </section>
+      <JobParams job={job} />
     </main>
   );
 }
