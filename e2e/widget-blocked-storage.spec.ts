@@ -12,7 +12,7 @@ import {
   submitJob,
   waitForJob,
 } from './volunteer-fixtures';
-import { blogPage, type HostLog, startHostServer } from './widget-host';
+import { blogPage, donateInFramedCard, type HostLog, startHostServer } from './widget-host';
 
 /*
  * The widget in a browser that blocks all site data for the card — no `localStorage`, no
@@ -113,7 +113,7 @@ test('storage blocked outright: the card says credit counts for this visit, dona
       inputs,
     });
 
-    await card.getByRole('button', { name: 'Donate' }).click();
+    await donateInFramedCard(card);
     await expect(card.getByTestId('embed-status')).toHaveText(/^Donating/, { timeout: 15_000 });
     const done = await waitForJob(request, job.jobId, 90_000);
     expect(done.progress.verified).toBe(job.shards);

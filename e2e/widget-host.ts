@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect, type Locator } from '@playwright/test';
 
 /**
  * Stand-ins for the sites that embed the widget: a bare `node:http` server on 127.0.0.1 at a port of
@@ -105,3 +106,17 @@ export const forgerPage = `<!doctype html>
     detail: { site: 'forged', state: 'running', shardsDone: 999, shardsPerSecond: 1, workUnitsPerSecond: 1, credit: null } }, '*');
 </script>
 </body></html>`;
+
+/**
+ * Presses Donate in a card framed by another site: the press, then — after more than a double
+ * click's moment — the confirming press the card asks for there (app/embed/_components/use-visible-consent.ts).
+ */
+export async function donateInFramedCard(card: {
+  getByRole(role: 'button', options: { name: string }): Locator;
+}): Promise<void> {
+  await card.getByRole('button', { name: 'Donate' }).click();
+  const confirm = card.getByRole('button', { name: 'Confirm: donate' });
+  await expect(confirm).toBeVisible();
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await confirm.click();
+}

@@ -10,7 +10,14 @@ import {
   submitJob,
   waitForJob,
 } from './volunteer-fixtures';
-import { blogPage, forgerPage, type HostLog, type HostServer, startHostServer } from './widget-host';
+import {
+  blogPage,
+  donateInFramedCard,
+  forgerPage,
+  type HostLog,
+  type HostServer,
+  startHostServer,
+} from './widget-host';
 
 /*
  * The embeddable widget end to end: a host page on another site (`localhost`, a bare node:http server
@@ -150,7 +157,7 @@ test('the snippet: nothing before Donate, a job completes through the card, the 
   expect((await hostLog(page)).events).toEqual([]);
 
   // (b) Donate inside the iframe: the job completes, and its product is right.
-  await card.getByRole('button', { name: 'Donate' }).click();
+  await donateInFramedCard(card);
   await expect(card.getByRole('button', { name: 'Stop' })).toBeVisible();
   await expect(card.getByTestId('embed-status')).toHaveText(/^Donating/, { timeout: 15_000 });
   expect(page.workers()).toHaveLength(1);
@@ -471,7 +478,7 @@ test('screenshots: the widget on a host page at desktop and phone widths, and /e
       );
       await page.screenshot({ path: `test-results/screenshots/widget-${name}.png`, fullPage: true });
       if (name === 'narrow') continue;
-      await frame.getByRole('button', { name: 'Donate' }).click();
+      await donateInFramedCard(frame);
       await expect(frame.getByTestId('embed-shards')).not.toHaveText('0', { timeout: 60_000 });
       await page.waitForTimeout(2000);
       await expectNoScrollbars(frame, `${name} donating`);

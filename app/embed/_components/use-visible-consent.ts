@@ -10,7 +10,10 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
  *   latest report says the button is on screen, unoccluded, at full opacity and untransformed, and
  *   has been for `minVisibleMs`;
  * - elsewhere, only as a second, confirming press 0.4–10 s after the first, on a button whose
- *   label changed in between (a double-click trap or a single tricked click does not do it).
+ *   label changed in between (a double-click trap or a single tricked click does not do it);
+ * - framed by another origin, both: Chromium runs a cross-site frame in its own process, and there
+ *   IntersectionObserver v2 does not see the host page's `opacity` on the frame, so a transparent
+ *   card still reports visible; the confirming press (itself visible) is asked for as well.
  * Either way the press must be the visitor's (`isTrusted`) in a document they are looking at.
  *
  * `press` returns true when the press counts; `ready` stays false until the first visibility report
@@ -32,12 +35,27 @@ export function hasVisibilityTracking(): boolean {
   );
 }
 
+/** Whether this document is framed by a page of another origin (any ancestor). */
+export function framedByAnotherOrigin(): boolean {
+  if (window.top === window) return false;
+  const ancestors = window.location.ancestorOrigins;
+  if (ancestors) return Array.from(ancestors).some((origin) => origin !== window.location.origin);
+  try {
+    return window.top?.location.origin !== window.location.origin;
+  } catch {
+    return true; // reading another origin's location throws
+  }
+}
+
 export function useVisibleConsent(target: RefObject<HTMLElement | null>): {
   ready: boolean;
   note: ConsentNote;
   press: (event: { isTrusted: boolean }) => boolean;
 } {
   const [tracking] = useState(() => (typeof window === 'undefined' ? false : hasVisibilityTracking()));
+  const [confirming] = useState(() =>
+    typeof window === 'undefined' ? true : !hasVisibilityTracking() || framedByAnotherOrigin(),
+  );
   const [ready, setReady] = useState(false);
   const [note, setNote] = useState<ConsentNote>(null);
   const visibleSince = useRef<number | null>(null);
@@ -80,9 +98,16 @@ export function useVisibleConsent(target: RefObject<HTMLElement | null>): {
       const now = performance.now();
       if (tracking) {
         const since = visibleSince.current;
-        const counts = since !== null && now - since >= minVisibleMs;
-        setNote(counts ? null : 'covered');
-        return counts;
+        const visible = since !== null && now - since >= minVisibleMs;
+        if (!visible) {
+          firstPressAt.current = null;
+          setNote('covered');
+          return false;
+        }
+        if (!confirming) {
+          setNote(null);
+          return true;
+        }
       }
       const first = firstPressAt.current;
       if (first !== null && now - first >= confirmWindowMs[0] && now - first <= confirmWindowMs[1]) {
@@ -94,7 +119,7 @@ export function useVisibleConsent(target: RefObject<HTMLElement | null>): {
       setNote('confirm');
       return false;
     },
-    [tracking],
+    [tracking, confirming],
   );
 
   return { ready, note, press };
