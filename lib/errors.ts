@@ -19,6 +19,7 @@ export const errorStatus = {
   not_ready: 409,
   lease_expired: 410,
   job_closed: 410,
+  rate_limited: 429,
   service_unavailable: 503,
   internal_error: 500,
 } as const;
@@ -33,6 +34,8 @@ export class ApiError extends Error {
     message: string,
     /** The field to fix, as a dotted path (`params.m`, `inputs.a`), when there is one. */
     readonly field?: string,
+    /** Seconds to wait before trying again (`Retry-After`), for `rate_limited`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.status = errorStatus[code];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client';
 import { jobs, leases, type ShardInputRef } from '../../db/schema';
 import { kernels } from '../../kernels/registry';
@@ -15,6 +15,10 @@ export interface LeaseRequestInput {
   leaseSeconds: number;
   /** Most live leases one volunteer may hold (MAX_LIVE_LEASES). */
   maxLive: number;
+  /** The requester's network prefix (`networkPrefix`); null for loopback or an unknown address. */
+  networkPrefix?: string | null;
+  /** The requester's linked wallet (lower-case hex), if any. */
+  wallet?: string | null;
 }
 
 export interface LeasedShard {
@@ -40,6 +44,9 @@ export function runnableKernels(webgpu: boolean, requested?: string[]): string[]
 
 /** Candidate jobs per lease request in the fair pass (one per submitter, least recently served first). */
 const fairJobs = 8;
+
+/** Random draws of the scheduler; tests replace it to make a draw certain. */
+export const leaseRandom = { next: (): number => Math.random() };
 
 interface CandidateRow {
   id: string;
@@ -90,45 +97,54 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
     if (want <= 0) return [];
     const live = sql`(SELECT count(*) FROM leases l WHERE l.shard_id = s.id AND l.state = 'active' AND l.deadline > ${now})`;
     const leasable = sql`s.status = 'pending'
-        AND NOT EXISTS (SELECT 1 FROM leases mine WHERE mine.shard_id = s.id AND mine.volunteer_id = ${input.volunteerId})
+        AND ${notSameBloc(input, now)}
         AND ${live} + s.awaiting < s.quorum - s.best_agreeing
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))`;
-    const picked = await queryRows<{ id: string }>(
+    const picked = await queryRows<{ id: string; shards_total: number }>(
       tx,
       sql`
       WITH served AS (
-        SELECT DISTINCT ON (j.owner_id) j.id, j.last_leased_at, j.created_at
+        SELECT DISTINCT ON (j.owner_id) j.id, j.last_leased_at, j.created_at, j.shards_total
         FROM jobs j
         WHERE j.status IN ('queued', 'running') AND j.kernel IN (${kernelList})
         ORDER BY j.owner_id, j.last_leased_at NULLS FIRST, j.created_at
       )
-      SELECT id FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
+      SELECT id, shards_total FROM served ORDER BY last_leased_at NULLS FIRST, created_at LIMIT ${fairJobs}
     `,
     );
     const perJob = Math.ceil(want / Math.max(1, picked.length));
-    const fair =
-      picked.length === 0
-        ? []
-        : await queryRows<CandidateRow>(
-            tx,
-            sql`
+    // Random choice, not first-come: each job's shards are taken from a random index onwards, then
+    // (when that does not fill the share) from the start up to it. Both walk the partial index on
+    // (job_id, index), so no lease sorts a whole job; a bloc cannot pick which shards it gets.
+    const starts = picked.map((p) => Math.floor(leaseRandom.next() * Math.max(1, Number(p.shards_total))));
+    const fairPass = (from: 'after' | 'before', taken: CandidateRow[], limit: number) =>
+      queryRows<CandidateRow>(
+        tx,
+        sql`
       SELECT c.* FROM (VALUES ${sql.join(
-        picked.map((p, i) => sql`(${p.id}::uuid, ${i}::int)`),
+        picked.map((p, i) => sql`(${p.id}::uuid, ${i}::int, ${starts[i]!}::int)`),
         sql`, `,
-      )}) AS p(id, rank) CROSS JOIN LATERAL (
+      )}) AS p(id, rank, start) CROSS JOIN LATERAL (
         SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
         FROM shards s
-        WHERE s.job_id = p.id AND ${leasable}
+        WHERE s.job_id = p.id AND ${from === 'after' ? sql`s.index >= p.start` : sql`s.index < p.start`}
+          AND ${leasable}
+          ${taken.length ? sql`AND s.id NOT IN (${sql.join(
+            taken.map((r) => sql`${r.id}::uuid`),
+            sql`, `,
+          )})` : sql``}
         ORDER BY s.index
         LIMIT ${perJob}
         FOR UPDATE OF s SKIP LOCKED
       ) c
-      LIMIT ${want}
+      LIMIT ${limit}
     `,
-          );
-    let locked = fair;
+      );
+    let locked: CandidateRow[] = picked.length === 0 ? [] : await fairPass('after', [], want);
+    if (picked.length > 0 && locked.length < want)
+      locked = [...locked, ...(await fairPass('before', locked, want - locked.length))];
     if (locked.length < want) {
       const taken = locked.map((r) => sql`${r.id}::uuid`);
       const fill = await queryRows<CandidateRow>(
@@ -178,6 +194,8 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         jobId: l.jobId,
         volunteerId: input.volunteerId,
         adapterClass: input.adapterClass,
+        networkPrefix: input.networkPrefix ?? null,
+        wallet: input.wallet ?? null,
         deadline,
         createdAt: now,
       })),
@@ -205,4 +223,24 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       .where(inArray(jobs.id, jobIds));
     return leased;
   });
+}
+
+/**
+ * Replicas of one shard go to different identities, linked wallets and network prefixes: no lease
+ * of this shard may belong to this volunteer (ever), and no live or completed lease to a volunteer
+ * from the same prefix or with the same wallet (at its lease time or linked since). A null prefix
+ * (loopback, unknown address) or wallet constrains nothing but the identity.
+ */
+function notSameBloc(input: LeaseRequestInput, now: Date): SQL {
+  const alike: SQL[] = [];
+  if (input.networkPrefix) alike.push(sql`o.network_prefix = ${input.networkPrefix}`);
+  if (input.wallet) {
+    alike.push(sql`o.wallet = ${input.wallet}`);
+    alike.push(sql`EXISTS (SELECT 1 FROM volunteers ov WHERE ov.id = o.volunteer_id AND ov.address = ${input.wallet})`);
+  }
+  const bloc =
+    alike.length === 0
+      ? sql``
+      : sql` OR ((o.state = 'completed' OR (o.state = 'active' AND o.deadline > ${now})) AND (${sql.join(alike, sql` OR `)}))`;
+  return sql`NOT EXISTS (SELECT 1 FROM leases o WHERE o.shard_id = s.id AND (o.volunteer_id = ${input.volunteerId}${bloc}))`;
 }
