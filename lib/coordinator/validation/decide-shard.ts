@@ -23,6 +23,11 @@ export interface ShardView {
   /** Results received so far, of any verdict. */
   resultsCount: number;
   canonicalSha256: string | null;
+  /**
+   * Adaptive replication: the result of the trusted volunteer whose lease skipped replication
+   * (`shards.trusted_volunteer_id`); it may verify a quorum-1 shard alone although unproven.
+   */
+  trustedResultId?: string | null;
 }
 
 /** Whether two results (by address) agree; `undecided` when the comparison could not run now. */
@@ -121,7 +126,10 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   // A proof settles a shard alone only where one result is all the submitter asked for, and only
   // while no other replica disagrees with it (a proof of work done is not a proof that nothing
   // was withheld); otherwise agreeing replicas must reach the quorum.
-  const proven = candidates.find((r) => r.check === 'valid');
+  // Adaptive replication: a trusted volunteer's unproven result stands alone where its lease's draw
+  // skipped replication (the shard's quorum was lowered to 1 for it, and for nobody else).
+  const trusted = shard.trustedResultId ? candidates.find((r) => r.id === shard.trustedResultId) : undefined;
+  const proven = candidates.find((r) => r.check === 'valid') ?? (shard.quorum <= 1 ? trusted : undefined);
   const provenAlone =
     proven !== undefined && shard.quorum <= 1 && candidates.every((r) => safeAgree(proven, r));
   const groups = groupAgreeing(candidates, safeAgree);

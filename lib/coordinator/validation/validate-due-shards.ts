@@ -37,6 +37,7 @@ interface ClaimedShard {
   results_count: number;
   canonical_sha256: string | null;
   work_units: number;
+  trusted_volunteer_id: string | null;
   job_status: string;
 }
 
@@ -66,7 +67,8 @@ export async function validateDueShards(
       FROM due, jobs j
       WHERE s.id = due.id AND j.id = s.job_id
       RETURNING s.id, s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum,
-        s.max_results, s.results_count, s.canonical_sha256, s.work_units, j.status AS job_status
+        s.max_results, s.results_count, s.canonical_sha256, s.work_units, s.trusted_volunteer_id,
+        j.status AS job_status
     `,
   );
   if (claimed.length === 0) return 0;
@@ -112,6 +114,7 @@ export async function validateDueShards(
         shardId: shard.id,
         jobId: shard.job_id,
         index: shard.index,
+        kernel: shard.kernel,
         claim,
         workUnits: Number(shard.work_units),
         replicas: list.map((r) => ({
@@ -137,6 +140,9 @@ export async function validateDueShards(
               maxResults: shard.max_results,
               resultsCount: shard.results_count,
               canonicalSha256: shard.canonical_sha256,
+              trustedResultId: shard.trusted_volunteer_id
+                ? (list.find((r) => r.volunteerId === shard.trusted_volunteer_id)?.id ?? null)
+                : null,
             },
             replicas: list.map((r) => ({
               id: r.id,
