@@ -91,7 +91,12 @@ export const envSchema = z
     /** Registrations (`POST /api/v1/volunteers`) allowed per network prefix (IPv4 /24, IPv6 /48) per window. */
     REGISTRATIONS_PER_PREFIX: z.coerce.number().int().min(1).max(1_000_000).default(30),
     /** The registration rate-limit window. */
-    REGISTRATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+    REGISTRATION_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(3600),
     /**
      * Chance that a lease request from a volunteer with no reputation on a kernel also gets one
      * known-answer shard (an already verified shard re-issued); it falls as reputation grows:

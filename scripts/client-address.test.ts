@@ -55,7 +55,9 @@ describe('the production server decides the client address', () => {
 
   it('with TRUSTED_PROXY_HEADER takes only that header, its rightmost entry', async () => {
     const url = await serve('x-forwarded-for');
-    const spoofedThenProxy = await fetch(url, { headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.20' } });
+    const spoofedThenProxy = await fetch(url, {
+      headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.20' },
+    });
     expect(await spoofedThenProxy.json()).toEqual({ address: '203.0.113.20', prefix: 'v4:203.0.113' });
     const missing = await fetch(url, { headers: { 'x-real-ip': '198.51.100.8' } });
     expect(await missing.json()).toEqual({ address: 'unknown', prefix: 'unknown' });
@@ -71,6 +73,8 @@ describe('the production server decides the client address', () => {
     delete process.env.CLIENT_ADDRESS_SECRET;
     resetEnvCache();
     // No server secret at all (plain `next start`, tests): no address, whatever the client sends.
-    expect(clientAddress(new Request('http://x/', { headers: { [clientAddressHeader]: ' 198.51.100.9' } }))).toBeNull();
+    expect(
+      clientAddress(new Request('http://x/', { headers: { [clientAddressHeader]: ' 198.51.100.9' } })),
+    ).toBeNull();
   });
 });

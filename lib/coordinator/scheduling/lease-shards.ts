@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../db/client';
 import { jobs, leases, type ShardInputRef } from '../../db/schema';
-import { kernels } from '../../kernels/registry';
 import { env } from '../../env';
+import { kernels } from '../../kernels/registry';
 import { clock } from '../clock';
 import {
   isTrusted,
@@ -243,10 +243,14 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         FROM shards s
         WHERE s.job_id = p.id AND ${from === 'after' ? sql`s.index >= p.start` : sql`s.index < p.start`}
           AND ${leasable}
-          ${taken.length ? sql`AND s.id NOT IN (${sql.join(
-            taken.map((r) => sql`${r.id}::uuid`),
-            sql`, `,
-          )})` : sql``}
+          ${
+            taken.length
+              ? sql`AND s.id NOT IN (${sql.join(
+                  taken.map((r) => sql`${r.id}::uuid`),
+                  sql`, `,
+                )})`
+              : sql``
+          }
         ORDER BY s.index
         LIMIT ${perJob}
         FOR UPDATE OF s SKIP LOCKED
@@ -254,7 +258,8 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       LIMIT ${limit}
     `,
       );
-    let locked: CandidateRow[] = picked.length === 0 || wantFresh === 0 ? [] : await fairPass('after', [], wantFresh);
+    let locked: CandidateRow[] =
+      picked.length === 0 || wantFresh === 0 ? [] : await fairPass('after', [], wantFresh);
     if (picked.length > 0 && locked.length < wantFresh)
       locked = [...locked, ...(await fairPass('before', locked, wantFresh - locked.length))];
     if (locked.length < wantFresh) {
@@ -367,7 +372,9 @@ function notSameBloc(input: LeaseRequestInput, now: Date): SQL {
   if (input.networkPrefix) alike.push(sql`o.network_prefix = ${input.networkPrefix}`);
   if (input.wallet) {
     alike.push(sql`o.wallet = ${input.wallet}`);
-    alike.push(sql`EXISTS (SELECT 1 FROM volunteers ov WHERE ov.id = o.volunteer_id AND ov.address = ${input.wallet})`);
+    alike.push(
+      sql`EXISTS (SELECT 1 FROM volunteers ov WHERE ov.id = o.volunteer_id AND ov.address = ${input.wallet})`,
+    );
   }
   const bloc =
     alike.length === 0

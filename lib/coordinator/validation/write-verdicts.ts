@@ -175,7 +175,13 @@ export async function writeVerdicts(
       changed.flatMap((row) =>
         row.status === 'pending'
           ? []
-          : [{ volunteerId: row.volunteer_id, kernel: writeOfResult.get(row.id)!.kernel, valid: row.status === 'valid' }],
+          : [
+              {
+                volunteerId: row.volunteer_id,
+                kernel: writeOfResult.get(row.id)!.kernel,
+                valid: row.status === 'valid',
+              },
+            ],
       ),
     );
     for (const id of [...volunteerDelta.keys()].sort()) {

@@ -113,7 +113,11 @@ export async function settle(): Promise<void> {
  * Gives a volunteer `consecutiveValid` consecutive valid results on `kernel` without the work (as if
  * it had done it earlier): tests of rules that need a reputable or trusted volunteer.
  */
-export async function grantReputation(volunteerId: string, kernel: string, consecutiveValid = 10): Promise<void> {
+export async function grantReputation(
+  volunteerId: string,
+  kernel: string,
+  consecutiveValid = 10,
+): Promise<void> {
   if (!current) throw new Error('no test database is open');
   await current.db.execute(sql`
     INSERT INTO reputations (volunteer_id, kernel, consecutive_valid, updated_at)
@@ -211,8 +215,12 @@ export const api = {
     ),
   events: async (id: string, signal?: AbortSignal) =>
     getJobEvents(new Request(`${base}/api/v1/jobs/${id}/events`, { signal }), ctx({ id })),
-  lease: async (token: string | undefined, body: unknown, raw?: string, headers: Record<string, string> = {}) =>
-    answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw, headers))),
+  lease: async (
+    token: string | undefined,
+    body: unknown,
+    raw?: string,
+    headers: Record<string, string> = {},
+  ) => answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw, headers))),
   release: async (token: string | undefined, leaseId: string) =>
     answer<any>(
       await deleteLease(

@@ -258,7 +258,7 @@ describe(`job lifecycle (${backend})`, () => {
     // Three reputable volunteers report that the shard cannot be computed: the job fails and says
     // why. (Reports from fresh identities never fail a job: assignment.test.ts.)
     const reporters = [taker, ...(await Promise.all([SimVolunteer.register(), SimVolunteer.register()]))];
-    for (const reporter of reporters) await grantReputation(reporter.id, 'hashsearch');
+    for (const reporter of reporters) await grantReputation(reporter.id, 'onnx');
     for (const [i, reporter] of reporters.entries()) {
       const lease = i === 0 ? again! : (await reporter.lease(10, { kernels: ['matmul'] }))[0]!;
       expect(lease.shardId).toBe(held!.shardId);

@@ -33,7 +33,12 @@ export class SimVolunteer {
   }
 
   async lease(max = 16, extra: Record<string, unknown> = {}): Promise<LeaseJson[]> {
-    const r = await api.lease(this.token, { max, webgpu: true, ...extra }, undefined, fromAddress(this.address));
+    const r = await api.lease(
+      this.token,
+      { max, webgpu: true, ...extra },
+      undefined,
+      fromAddress(this.address),
+    );
     expect(r.status).toBe(200);
     return r.body.leases as LeaseJson[];
   }
