@@ -36,12 +36,12 @@ async function shardStatus(shardId: string): Promise<{ status: string; canonical
 
 /** The shape of a lease: every key, and every input's keys, with value types. */
 function shape(lease: LeaseJson): string {
-  const describe = (o: object) =>
+  const keysOf = (o: object) =>
     Object.entries(o)
       .map(([k, v]) => `${k}:${Array.isArray(v) ? 'array' : typeof v}`)
       .sort()
       .join(',');
-  return `${describe(lease)} | ${lease.inputs.map(describe).join(';')} | ${describe(lease.params as object)}`;
+  return `${keysOf(lease)} | ${lease.inputs.map(keysOf).join(';')} | ${keysOf(lease.params as object)}`;
 }
 
 describe(`known-answer shards (${backend})`, () => {
