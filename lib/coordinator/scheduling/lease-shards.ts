@@ -231,14 +231,18 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
     // (when that does not fill the share) from the start up to it. Both walk the partial index on
     // (job_id, index), so no lease sorts a whole job; a bloc cannot pick which shards it gets.
     const starts = picked.map((p) => Math.floor(leaseRandom.next() * Math.max(1, Number(p.shards_total))));
+    // Each job's share is `perJob`; the second pass only tops up what the first left of it.
     const fairPass = (from: 'after' | 'before', taken: CandidateRow[], limit: number) =>
       queryRows<CandidateRow>(
         tx,
         sql`
       SELECT c.* FROM (VALUES ${sql.join(
-        picked.map((p, i) => sql`(${p.id}::uuid, ${i}::int, ${starts[i]!}::int)`),
+        picked.map(
+          (p, i) =>
+            sql`(${p.id}::uuid, ${i}::int, ${starts[i]!}::int, ${Math.max(0, perJob - taken.filter((r) => r.job_id === p.id).length)}::int)`,
+        ),
         sql`, `,
-      )}) AS p(id, rank, start) CROSS JOIN LATERAL (
+      )}) AS p(id, rank, start, quota) CROSS JOIN LATERAL (
         SELECT s.id, s.job_id, s.kernel, s.params, s.inputs, s.needs_homogeneous
         FROM shards s
         WHERE s.job_id = p.id AND ${from === 'after' ? sql`s.index >= p.start` : sql`s.index < p.start`}
@@ -252,7 +256,7 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
               : sql``
           }
         ORDER BY s.index
-        LIMIT ${perJob}
+        LIMIT p.quota
         FOR UPDATE OF s SKIP LOCKED
       ) c
       LIMIT ${limit}
