@@ -13,6 +13,12 @@ export const trustedAfter = 10;
  */
 export const skipCapCv = 20;
 
+/**
+ * How recently a trusted volunteer must have had a result validated on a kernel for newcomers there
+ * to need one of them in every quorum.
+ */
+export const trustedActiveMs = 3_600_000;
+
 export function isTrusted(consecutiveValid: number): boolean {
   return consecutiveValid >= trustedAfter;
 }

@@ -9,6 +9,7 @@ import {
   isTrusted,
   knownAnswerProbability,
   skipReplicationProbability,
+  trustedActiveMs,
   trustedAfter,
 } from '../reputation/trust-rules';
 
@@ -72,9 +73,6 @@ interface Standing {
   guarded: string[];
 }
 
-/** How recently a trusted volunteer must have had a result validated to count as active on a kernel. */
-const trustedActiveMs = 3_600_000;
-
 async function loadStanding(tx: Tx, volunteerId: string, allowed: string[], now: Date): Promise<Standing> {
   const mine = await queryRows<{ kernel: string; consecutive_valid: number }>(
     tx,
@@ -96,20 +94,21 @@ async function loadStanding(tx: Tx, volunteerId: string, allowed: string[], now:
 
 /**
  * New identities are never the only replicas of a quorum shard: on a kernel where the requester is
- * not trusted while trusted volunteers are active, it may take a replica only while another slot
- * stays open after it, or when a trusted volunteer holds (or held, with a result) another replica.
- * Where nobody is trusted yet (a new deployment, a development machine) quorums form as before.
+ * not trusted while trusted volunteers are active, it may take a replica only while fewer than
+ * quorum − 1 untrusted volunteers hold or held (with a result) one, so at least one member of every
+ * possible quorum is trusted; the validator also verifies only groups that hold a trusted result
+ * (`needsTrusted` in decide-shard.ts). Where nobody is trusted yet (a new deployment, a development
+ * machine) quorums form as before.
  */
-function notOnlyNewcomers(guarded: string[], live: SQL, now: Date): SQL {
+function notOnlyNewcomers(guarded: string[], now: Date): SQL {
   if (guarded.length === 0) return sql`true`;
   return sql`(s.quorum < 2 OR s.kernel NOT IN (${sql.join(
     guarded.map((k) => sql`${k}`),
     sql`, `,
   )})
-    OR s.quorum - s.best_agreeing - s.awaiting - ${live} > 1
-    OR EXISTS (SELECT 1 FROM leases t JOIN reputations rp ON rp.volunteer_id = t.volunteer_id AND rp.kernel = s.kernel
-               WHERE t.shard_id = s.id AND rp.consecutive_valid >= ${trustedAfter}
-                 AND (t.state = 'completed' OR (t.state = 'active' AND t.deadline > ${now}))))`;
+    OR (SELECT count(*) FROM leases t LEFT JOIN reputations rp ON rp.volunteer_id = t.volunteer_id AND rp.kernel = s.kernel
+        WHERE t.shard_id = s.id AND (t.state = 'completed' OR (t.state = 'active' AND t.deadline > ${now}))
+          AND COALESCE(rp.consecutive_valid, 0) < ${trustedAfter}) < s.quorum - 1)`;
 }
 
 /**
@@ -211,7 +210,7 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
         AND s.results_count + ${live} < s.max_results
         AND (NOT s.needs_homogeneous OR s.adapter_class IS NULL OR s.adapter_class = ${input.adapterClass}
              OR (s.results_count = 0 AND ${live} = 0))
-        AND ${notOnlyNewcomers(standing.guarded, live, now)}`;
+        AND ${notOnlyNewcomers(standing.guarded, now)}`;
     const picked = await queryRows<{ id: string; shards_total: number }>(
       tx,
       sql`

@@ -6,6 +6,7 @@ import { env } from '../../env';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { clock } from '../clock';
 import type { CpuPool } from '../pipeline/cpu-pool';
+import { trustedActiveMs, trustedAfter } from '../reputation/trust-rules';
 import { type VerdictWrite, writeVerdicts } from './write-verdicts';
 
 export interface ValidateOptions {
@@ -96,6 +97,13 @@ export async function validateDueShards(
     replicasByShard.set(r.shardId, list);
   }
 
+  const standing = await trustStanding(
+    db,
+    now,
+    [...new Set(claimed.map((s) => s.kernel))],
+    [...new Set(replicas.map((r) => r.volunteerId))],
+  );
+
   const live = claimed.filter(
     (s) => ['queued', 'running'].includes(s.job_status) && s.status !== 'cancelled' && s.status !== 'failed',
   );
@@ -140,6 +148,13 @@ export async function validateDueShards(
               maxResults: shard.max_results,
               resultsCount: shard.results_count,
               canonicalSha256: shard.canonical_sha256,
+              needsTrusted: standing.guarded.has(shard.kernel)
+                ? new Set(
+                    list
+                      .filter((r) => standing.trusted.has(`${r.volunteerId}|${shard.kernel}`))
+                      .map((r) => r.id),
+                  )
+                : null,
               trustedResultId: shard.trusted_volunteer_id
                 ? (list.find((r) => r.volunteerId === shard.trusted_volunteer_id)?.id ?? null)
                 : null,
@@ -168,4 +183,40 @@ export async function validateDueShards(
   );
   await writeVerdicts(db, clock.now(), writes, options.retryMs);
   return claimed.length;
+}
+
+/**
+ * Who is trusted, for "new identities are never the only replicas" (docs/trust.md): the kernels with
+ * a trusted volunteer active in the last hour, and which of these replicas' volunteers are trusted.
+ */
+async function trustStanding(
+  db: Db,
+  now: Date,
+  kernelNames: string[],
+  volunteerIds: string[],
+): Promise<{ guarded: Set<string>; trusted: Set<string> }> {
+  if (kernelNames.length === 0) return { guarded: new Set(), trusted: new Set() };
+  const kernelList = sql.join(
+    kernelNames.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const active = await queryRows<{ kernel: string }>(
+    db,
+    sql`SELECT DISTINCT kernel FROM reputations WHERE kernel IN (${kernelList})
+        AND consecutive_valid >= ${trustedAfter} AND updated_at > ${new Date(now.getTime() - trustedActiveMs)}`,
+  );
+  if (active.length === 0 || volunteerIds.length === 0)
+    return { guarded: new Set(active.map((r) => r.kernel)), trusted: new Set() };
+  const trusted = await queryRows<{ volunteer_id: string; kernel: string }>(
+    db,
+    sql`SELECT volunteer_id, kernel FROM reputations WHERE kernel IN (${kernelList})
+        AND consecutive_valid >= ${trustedAfter} AND volunteer_id IN (${sql.join(
+          volunteerIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+  );
+  return {
+    guarded: new Set(active.map((r) => r.kernel)),
+    trusted: new Set(trusted.map((r) => `${r.volunteer_id}|${r.kernel}`)),
+  };
 }
