@@ -77,7 +77,7 @@ test('a shader that does not parse or does not fit the ABI is refused at submiss
   }
 });
 
-test('a runaway shader times out in the worker, the report fails its job, and the page and GPU runtime recover', async ({
+test('a runaway shader times out in the worker, the report is recorded, and the page and GPU runtime recover', async ({
   page,
   request,
 }) => {
@@ -89,7 +89,7 @@ test('a runaway shader times out in the worker, the report fails its job, and th
     submitter,
     { code: RUNAWAY, workgroups: [1, 1, 1], outputBytes: 256 },
     {
-      replication: { min: 1, max: 1 },
+      replication: { min: 2, max: 2 },
       inputs: { input: Buffer.from(new Uint32Array([RUNAWAY_STEPS, 12345]).buffer).toString('base64') },
     },
   );
@@ -146,7 +146,9 @@ test('a runaway shader times out in the worker, the report fails its job, and th
   expect(Date.now() - pingedAfter, 'page.evaluate answers promptly after the timeout').toBeLessThan(1000);
   if (outcome.ok) return;
 
-  // Report it as volunteer-client's handBack does; with replication.max = 1, one report fails the job.
+  // Report it as volunteer-client's handBack does. The report is recorded and the lease released,
+  // but a fresh identity's reports never fail a job (only reputable reporters' do, docs/trust.md):
+  // the submitter cancels it.
   const reported = await request.post(`/api/v1/leases/${lease.leaseId}/error`, {
     headers: auth,
     data: { name: outcome.name, message: outcome.message },
@@ -154,10 +156,12 @@ test('a runaway shader times out in the worker, the report fails its job, and th
   expect(reported.status(), await reported.text()).toBe(200);
   expect(await reported.json()).toEqual({ leaseId: lease.leaseId, state: 'failed' });
   const job = await (await request.get(`/api/v1/jobs/${jobId}`)).json();
-  expect(job.status, JSON.stringify(job)).toBe('failed');
-  expect(job.error).toContain('Shard 0');
-  expect(job.error).toContain('ShardTimeoutError');
-  expect(job.progress).toMatchObject({ total: 1, failed: 1, verified: 0 });
+  expect(job.status, JSON.stringify(job)).toBe('running');
+  expect(job.progress).toMatchObject({ total: 1, failed: 0, verified: 0 });
+  const cancelled = await request.delete(`/api/v1/jobs/${jobId}`, {
+    headers: { authorization: `Bearer ${submitter}` },
+  });
+  expect(cancelled.status(), await cancelled.text()).toBe(200);
 
   // The same worker runs a normal shard afterwards, on the GPU, correctly: the runtime recovered.
   // (On SwiftShader it starts once the runaway shader has drained, within its ~10 s.)

@@ -85,6 +85,37 @@ export const envSchema = z
       .int()
       .min(60)
       .default(7 * 86_400),
+    /**
+     * Behind a reverse proxy: the request header that carries the client's address as the proxy saw
+     * it (e.g. `x-real-ip`, or `x-forwarded-for`, whose rightmost entry — the one the proxy appended —
+     * is taken). Set, the address comes only from this header; unset, from the TCP socket. Any copy
+     * a client sends of the header is ignored. See docs/trust.md.
+     */
+    TRUSTED_PROXY_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as x-real-ip')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+    /**
+     * Internal: set by the production server (`scripts/next-server.mjs`) to a random value per
+     * process; it proves that the client address header was written by that server. Never set it.
+     */
+    CLIENT_ADDRESS_SECRET: z.string().min(16).optional(),
+    /** Registrations (`POST /api/v1/volunteers`) allowed per network prefix (IPv4 /24, IPv6 /48) per window. */
+    REGISTRATIONS_PER_PREFIX: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    /** The registration rate-limit window. */
+    REGISTRATION_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(3600),
+    /**
+     * Chance that a lease request from a volunteer with no reputation on a kernel also gets one
+     * known-answer shard (an already verified shard re-issued); it falls as reputation grows:
+     * rate × 10 / (10 + consecutive valid results). See docs/trust.md.
+     */
+    KNOWN_ANSWER_RATE: z.coerce.number().min(0).max(1).default(0.05),
     /** Log level of the structured JSON logs (pino). */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -22,6 +22,7 @@ export const errorStatus = {
   not_ready: 409,
   lease_expired: 410,
   job_closed: 410,
+  rate_limited: 429,
   service_unavailable: 503,
   internal_error: 500,
 } as const;
@@ -38,6 +39,8 @@ export class ApiError extends Error {
     readonly field?: string,
     /** Extra machine-readable facts for the body (e.g. `missing` for `insufficient_funds`). */
     readonly details?: Record<string, string>,
+    /** Seconds to wait before trying again (`Retry-After`), for `rate_limited`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.status = errorStatus[code];

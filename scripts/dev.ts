@@ -89,9 +89,14 @@ async function main(): Promise<void> {
   if (workers > 0) childEnv.PIPELINE_IN_PROCESS = 'false';
   const ports = Array.from({ length: processes }, (_, i) => settings.PORT + i);
   for (const port of ports) {
+    // Production runs our own small server around Next (scripts/next-server.mjs): it decides the
+    // client address from the socket or TRUSTED_PROXY_HEADER, never from a client-sent header.
+    // `next dev` listens on 127.0.0.1 only, so every peer there is loopback.
     const next = spawn(
       process.execPath,
-      [nextBin, production ? 'start' : 'dev', '-H', '127.0.0.1', '-p', String(port)],
+      production
+        ? [path.resolve('scripts/next-server.mjs'), '127.0.0.1', String(port)]
+        : [nextBin, 'dev', '-H', '127.0.0.1', '-p', String(port)],
       {
         env: { ...childEnv, PORT: String(port) },
         stdio: 'inherit',

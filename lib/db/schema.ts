@@ -55,11 +55,19 @@ export const volunteers = pgTable(
     address: text('address'),
     shardsDone: integer('shards_done').notNull().default(0),
     shardsRejected: integer('shards_rejected').notNull().default(0),
+    /**
+     * Network prefix it registered from (`v4:a.b.c` for a /24, `v6:xxxx:xxxx:xxxx` for a /48); null
+     * for loopback or an unknown address. Registrations are rate-limited per prefix.
+     */
+    networkPrefix: text('network_prefix'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('volunteers_token_hash_key').on(t.tokenHash),
     index('volunteers_address_idx').on(t.address),
+    index('volunteers_prefix_created_idx')
+      .on(t.networkPrefix, t.createdAt)
+      .where(sql`${t.networkPrefix} IS NOT NULL`),
   ],
 );
 
@@ -158,8 +166,15 @@ export const shards = pgTable(
     maxResults: integer('max_results').notNull(),
     /** Results received so far, of any verdict. */
     resultsCount: integer('results_count').notNull().default(0),
-    /** Volunteers who reported that computing this shard failed (a poison shard fails its job). */
+    /** Volunteers who reported that computing this shard failed, reputable or not. */
     errorReports: integer('error_reports').notNull().default(0),
+    /** Of those, reporters trusted on some kernel (docs/trust.md): only these can fail a job. */
+    reputableErrorReports: integer('reputable_error_reports').notNull().default(0),
+    /**
+     * Adaptive replication: a volunteer trusted on this kernel whose single unproven result may
+     * verify the shard alone (set when it leased the first replica and the draw skipped replication).
+     */
+    trustedVolunteerId: uuid('trusted_volunteer_id'),
     /** Size of the largest group of agreeing, not-invalid results. */
     bestAgreeing: integer('best_agreeing').notNull().default(0),
     canonicalSha256: text('canonical_sha256'),
@@ -200,6 +215,10 @@ export const leases = pgTable(
     state: text('state').$type<LeaseState>().notNull().default('active'),
     /** Adapter class of the worker (`vendor/architecture`, or `cpu`), from the lease request. */
     adapterClass: text('adapter_class'),
+    /** The holder's network prefix at lease time (null: loopback or unknown); replicas of one shard differ in it. */
+    networkPrefix: text('network_prefix'),
+    /** The holder's linked wallet at lease time; replicas of one shard differ in it. */
+    wallet: text('wallet'),
     deadline: timestamp('deadline', { withTimezone: true, mode: 'date' }).notNull(),
     createdAt: createdAt(),
   },
@@ -261,6 +280,26 @@ export const credits = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('credits_result_key').on(t.resultId), index('credits_volunteer_idx').on(t.volunteerId)],
+);
+
+/**
+ * Reputation per volunteer and kernel (BOINC's consecutive-valid count): +1 for every valid result,
+ * reset to 0 by one invalid result. Trusted at ≥ 10 (docs/trust.md).
+ */
+export const reputations = pgTable(
+  'reputations',
+  {
+    volunteerId: uuid('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id),
+    kernel: text('kernel').notNull(),
+    consecutiveValid: integer('consecutive_valid').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.volunteerId, t.kernel] }),
+    index('reputations_kernel_trusted_idx').on(t.kernel, t.updatedAt),
+  ],
 );
 
 /**

@@ -11,7 +11,9 @@ export function errorResponse(error: ApiError): Response {
     message: error.message,
   };
   if (error.field) body.field = error.field;
-  return Response.json({ error: body }, { status: error.status, headers: { 'Cache-Control': 'no-store' } });
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+  return Response.json({ error: body }, { status: error.status, headers });
 }
 
 /**

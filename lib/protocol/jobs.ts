@@ -46,7 +46,14 @@ export const createJobRequestSchema = z.strictObject({
 /** The same request without `inputs`, as the `job` JSON part of a multipart upload. */
 export const createJobMultipartMetaSchema = createJobRequestSchema.omit({ inputs: true });
 
-export const createJobResponseSchema = z.object({ jobId: z.uuid(), shards: z.number().int() });
+export const createJobResponseSchema = z.object({
+  jobId: z.uuid(),
+  shards: z.number().int(),
+  /** The replication the job got: the request's, raised to the kernel's safe minimum. */
+  replication: z.object({ min: z.number().int(), max: z.number().int() }),
+  /** Present when the requested replication was raised, saying why. */
+  notice: z.string().optional(),
+});
 
 export const jobSummarySchema = z.object({
   jobId: z.uuid(),

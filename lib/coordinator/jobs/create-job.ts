@@ -30,8 +30,34 @@ export interface CreateJobInput {
 
 /** Default replication: one result when the kernel can prove a result alone, else a quorum of two. */
 export function defaultReplication(kernel: AnyKernel): { min: number; max: number } {
-  const min = kernel.verify.selfVerifying ? 1 : 2;
+  const min = minimumReplication(kernel);
   return { min, max: min + 2 };
+}
+
+/**
+ * The kernel's safe minimum quorum: 1 where its check proves a result alone, else 2 — one unproven
+ * answer is one volunteer's word, so a submitter cannot ask for less (docs/api.md).
+ */
+export function minimumReplication(kernel: AnyKernel): number {
+  return kernel.verify.selfVerifying ? 1 : 2;
+}
+
+/**
+ * The replication a job gets: what was asked, raised to the kernel's safe minimum (and `max` to at
+ * least that), with a sentence saying so when it was raised.
+ */
+export function effectiveReplication(
+  kernel: AnyKernel,
+  asked?: { min: number; max: number },
+): { replication: { min: number; max: number }; notice?: string } {
+  if (!asked) return { replication: defaultReplication(kernel) };
+  const floor = minimumReplication(kernel);
+  if (asked.min >= floor) return { replication: asked };
+  const replication = { min: floor, max: Math.max(asked.max, floor) };
+  return {
+    replication,
+    notice: `replication.min raised from ${asked.min} to ${floor}: \`${kernel.name}\` results cannot be proven by one volunteer, so at least ${floor} must agree${asked.max < floor ? ` (replication.max raised to ${floor} too)` : ''}.`,
+  };
 }
 
 /**
@@ -40,7 +66,10 @@ export function defaultReplication(kernel: AnyKernel): { min: number; max: numbe
  * 400 naming the field and stores nothing; a paid job the balance cannot cover throws a 402.
  * The validation and the split run in the CPU pool, within `prepareBudgetMs`.
  */
-export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId: string; shards: number }> {
+export async function createJob(
+  db: Db,
+  input: CreateJobInput,
+): Promise<{ jobId: string; shards: number; replication: { min: number; max: number }; notice?: string }> {
   const kernel = getKernel(input.kernel);
   if (!kernel) {
     throw new ApiError(
@@ -70,7 +99,7 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
   }
   if (!prepared.ok) throw new ApiError(prepared.code, prepared.message, prepared.field);
   const specs = prepared.shards;
-  const replication = input.replication ?? defaultReplication(kernel);
+  const { replication, notice } = effectiveReplication(kernel, input.replication);
 
   const jobId = randomUUID();
   const inputNames = Object.keys(input.inputs);
@@ -116,5 +145,5 @@ export async function createJob(db: Db, input: CreateJobInput): Promise<{ jobId:
     for (let i = 0; i < rows.length; i += 1000) await tx.insert(shards).values(rows.slice(i, i + 1000));
     await reserveJobFunds(tx, { jobId, ownerId: input.ownerId, payment: input.payment, shards: rows });
   });
-  return { jobId, shards: specs.length };
+  return { jobId, shards: specs.length, replication, ...(notice ? { notice } : {}) };
 }

@@ -3,6 +3,7 @@ import { type Db, queryRows } from '../../db/client';
 import { ApiError } from '../../errors';
 import { clock } from '../clock';
 import { failJob } from '../jobs/fail-job';
+import { trustedAfter } from '../reputation/trust-rules';
 
 export interface ReleaseOutcome {
   leaseId: string;
@@ -13,9 +14,9 @@ export interface ReleaseOutcome {
  * Hands a lease back before its deadline, so the shard is offered again at once instead of after
  * LEASE_SECONDS (a volunteer pressed Stop with work prefetched). With `error`, the volunteer
  * reports that computing the shard failed (a compile error, a lost device, a watchdog timeout):
- * the report counts against the shard, and a shard that fails for `replication.max` volunteers
- * (as many as could ever have computed it) fails its job visibly — so a poison kernel ends instead of
- * circulating forever.
+ * the report counts against the shard, and a shard that fails for `replication.max` reputable
+ * volunteers (trusted on some kernel, docs/trust.md) fails its job visibly — so a poison kernel ends
+ * instead of circulating forever, while reports from free, fresh identities cannot kill a job.
  * Idempotent: releasing a lease that is no longer active answers its current state.
  */
 export async function releaseLease(
@@ -33,10 +34,10 @@ export async function releaseLease(
       index: number;
       status: string;
       max_results: number;
-      error_reports: number;
+      reputable_error_reports: number;
     }>(
       tx,
-      sql`SELECT l.state, l.shard_id, l.job_id, s.index, s.status, s.max_results, s.error_reports
+      sql`SELECT l.state, l.shard_id, l.job_id, s.index, s.status, s.max_results, s.reputable_error_reports
           FROM leases l JOIN shards s ON s.id = l.shard_id
           WHERE l.id = ${leaseId}::uuid AND l.volunteer_id = ${volunteerId}::uuid
           FOR UPDATE OF s`,
@@ -48,13 +49,22 @@ export async function releaseLease(
       return { leaseId, state: 'released' };
     }
     await tx.execute(sql`UPDATE leases SET state = 'failed' WHERE id = ${leaseId}::uuid`);
-    const reports = row.error_reports + 1;
+    // Only reporters trusted on some kernel count towards failing the job (free identities must
+    // not be able to kill someone's job); each identity reports a shard at most once (one lease per
+    // shard and volunteer), and replicas already differ in prefix and wallet.
+    const [standing] = await queryRows<{ reputable: boolean }>(
+      tx,
+      sql`SELECT EXISTS (SELECT 1 FROM reputations WHERE volunteer_id = ${volunteerId}::uuid
+            AND consecutive_valid >= ${trustedAfter}) AS reputable`,
+    );
+    const reports = row.reputable_error_reports + (standing?.reputable ? 1 : 0);
     const fails = row.status === 'pending' && reports >= row.max_results;
     await tx.execute(sql`
-      UPDATE shards SET error_reports = ${reports}, status = ${fails ? 'failed' : row.status}
+      UPDATE shards SET error_reports = error_reports + 1, reputable_error_reports = ${reports},
+        status = ${fails ? 'failed' : row.status}
       WHERE id = ${row.shard_id}::uuid`);
     if (fails) {
-      const message = `Shard ${row.index} failed on ${reports} volunteers; the last error: ${error.message.slice(0, 500)}`;
+      const message = `Shard ${row.index} failed on ${reports} reputable volunteers; the last error: ${error.message.slice(0, 500)}`;
       await tx.execute(sql`UPDATE jobs SET shards_failed = shards_failed + 1 WHERE id = ${row.job_id}::uuid`);
       await failJob(tx, row.job_id, message, now);
     }

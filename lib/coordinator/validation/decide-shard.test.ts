@@ -123,4 +123,46 @@ describe('decideShard', () => {
     expect(d.status).toBe('cancelled');
     expect(d.results.get('a')?.status).toBe('pending');
   });
+
+  it('lets a trusted volunteer’s unproven result stand alone only where its lease skipped replication', () => {
+    const alone = decideShard(
+      pending({ quorum: 1, resultsCount: 1, trustedResultId: 't' }),
+      [replica('t', 'x')],
+      exact,
+    );
+    expect(alone.status).toBe('verified');
+    expect(alone.canonicalSha256).toBe('x');
+    // Anyone else's unproven result on such a shard still needs two that agree.
+    const other = decideShard(
+      pending({ quorum: 1, resultsCount: 1, trustedResultId: 't' }),
+      [replica('n', 'x')],
+      exact,
+    );
+    expect(other.status).toBe('pending');
+    expect(other.quorum).toBe(2);
+  });
+
+  it('verifies only groups that hold a trusted result while newcomers may not form quorums alone', () => {
+    const needsTrusted = new Set(['honest1', 'honest2']);
+    const bloc = decideShard(
+      pending({ resultsCount: 3, needsTrusted }),
+      [replica('sybil1', 'forged'), replica('sybil2', 'forged'), replica('honest1', 'true')],
+      exact,
+    );
+    expect(bloc.status).toBe('pending');
+    const settled = decideShard(
+      pending({ resultsCount: 4, needsTrusted }),
+      [
+        replica('sybil1', 'forged'),
+        replica('sybil2', 'forged'),
+        replica('honest1', 'true'),
+        replica('honest2', 'true'),
+      ],
+      exact,
+    );
+    expect(settled.status).toBe('verified');
+    expect(settled.canonicalSha256).toBe('true');
+    expect(settled.results.get('sybil1')?.status).toBe('invalid');
+    expect(settled.results.get('honest2')?.status).toBe('valid');
+  });
 });

@@ -23,6 +23,16 @@ export interface ShardView {
   /** Results received so far, of any verdict. */
   resultsCount: number;
   canonicalSha256: string | null;
+  /**
+   * Adaptive replication: the result of the trusted volunteer whose lease skipped replication
+   * (`shards.trusted_volunteer_id`); it may verify a quorum-1 shard alone although unproven.
+   */
+  trustedResultId?: string | null;
+  /**
+   * New identities are never the only replicas: while trusted volunteers are active on the kernel, an
+   * agreeing group verifies the shard only if it holds a result from one of them (these ids).
+   */
+  needsTrusted?: ReadonlySet<string> | null;
 }
 
 /** Whether two results (by address) agree; `undecided` when the comparison could not run now. */
@@ -121,18 +131,25 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   // A proof settles a shard alone only where one result is all the submitter asked for, and only
   // while no other replica disagrees with it (a proof of work done is not a proof that nothing
   // was withheld); otherwise agreeing replicas must reach the quorum.
-  const proven = candidates.find((r) => r.check === 'valid');
+  // Adaptive replication: a trusted volunteer's unproven result stands alone where its lease's draw
+  // skipped replication (the shard's quorum was lowered to 1 for it, and for nobody else).
+  const trusted = shard.trustedResultId ? candidates.find((r) => r.id === shard.trustedResultId) : undefined;
+  const proven = candidates.find((r) => r.check === 'valid') ?? (shard.quorum <= 1 ? trusted : undefined);
   const provenAlone =
     proven !== undefined && shard.quorum <= 1 && candidates.every((r) => safeAgree(proven, r));
   const groups = groupAgreeing(candidates, safeAgree);
+  const vouched = (g: Replica[]) => !shard.needsTrusted || g.some((r) => shard.needsTrusted!.has(r.id));
   const best = provenAlone
     ? candidates
-    : groups.reduce<Replica[]>((a, g) => (g.length > a.length ? g : a), []);
+    : groups.reduce<Replica[]>(
+        (a, g) => (g.length > a.length || (g.length === a.length && vouched(g) && !vouched(a)) ? g : a),
+        [],
+      );
   // Results nobody could prove (the check said `plausible`) always need two that agree, whatever
   // quorum was asked for: one unproven answer is one volunteer's word.
   const unproven = candidates.some((r) => r.check === 'plausible');
   const quorum = provenAlone || !unproven ? shard.quorum : Math.max(shard.quorum, 2);
-  const verified = provenAlone || best.length >= quorum;
+  const verified = provenAlone || (best.length >= quorum && vouched(best));
   if (verified) {
     const winners = new Set(best);
     for (const r of candidates) {

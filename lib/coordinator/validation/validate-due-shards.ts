@@ -6,6 +6,7 @@ import { env } from '../../env';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { clock } from '../clock';
 import type { CpuPool } from '../pipeline/cpu-pool';
+import { trustedActiveMs, trustedAfter } from '../reputation/trust-rules';
 import { type VerdictWrite, writeVerdicts } from './write-verdicts';
 
 export interface ValidateOptions {
@@ -37,6 +38,7 @@ interface ClaimedShard {
   results_count: number;
   canonical_sha256: string | null;
   work_units: number;
+  trusted_volunteer_id: string | null;
   job_status: string;
 }
 
@@ -66,7 +68,8 @@ export async function validateDueShards(
       FROM due, jobs j
       WHERE s.id = due.id AND j.id = s.job_id
       RETURNING s.id, s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum,
-        s.max_results, s.results_count, s.canonical_sha256, s.work_units, j.status AS job_status
+        s.max_results, s.results_count, s.canonical_sha256, s.work_units, s.trusted_volunteer_id,
+        j.status AS job_status
     `,
   );
   if (claimed.length === 0) return 0;
@@ -94,6 +97,13 @@ export async function validateDueShards(
     replicasByShard.set(r.shardId, list);
   }
 
+  const standing = await trustStanding(
+    db,
+    now,
+    [...new Set(claimed.map((s) => s.kernel))],
+    [...new Set(replicas.map((r) => r.volunteerId))],
+  );
+
   const live = claimed.filter(
     (s) => ['queued', 'running'].includes(s.job_status) && s.status !== 'cancelled' && s.status !== 'failed',
   );
@@ -112,6 +122,7 @@ export async function validateDueShards(
         shardId: shard.id,
         jobId: shard.job_id,
         index: shard.index,
+        kernel: shard.kernel,
         claim,
         workUnits: Number(shard.work_units),
         replicas: list.map((r) => ({
@@ -137,6 +148,16 @@ export async function validateDueShards(
               maxResults: shard.max_results,
               resultsCount: shard.results_count,
               canonicalSha256: shard.canonical_sha256,
+              needsTrusted: standing.guarded.has(shard.kernel)
+                ? new Set(
+                    list
+                      .filter((r) => standing.trusted.has(`${r.volunteerId}|${shard.kernel}`))
+                      .map((r) => r.id),
+                  )
+                : null,
+              trustedResultId: shard.trusted_volunteer_id
+                ? (list.find((r) => r.volunteerId === shard.trusted_volunteer_id)?.id ?? null)
+                : null,
             },
             replicas: list.map((r) => ({
               id: r.id,
@@ -162,4 +183,40 @@ export async function validateDueShards(
   );
   await writeVerdicts(db, clock.now(), writes, options.retryMs);
   return claimed.length;
+}
+
+/**
+ * Who is trusted, for "new identities are never the only replicas" (docs/trust.md): the kernels with
+ * a trusted volunteer active in the last hour, and which of these replicas' volunteers are trusted.
+ */
+async function trustStanding(
+  db: Db,
+  now: Date,
+  kernelNames: string[],
+  volunteerIds: string[],
+): Promise<{ guarded: Set<string>; trusted: Set<string> }> {
+  if (kernelNames.length === 0) return { guarded: new Set(), trusted: new Set() };
+  const kernelList = sql.join(
+    kernelNames.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const active = await queryRows<{ kernel: string }>(
+    db,
+    sql`SELECT DISTINCT kernel FROM reputations WHERE kernel IN (${kernelList})
+        AND consecutive_valid >= ${trustedAfter} AND updated_at > ${new Date(now.getTime() - trustedActiveMs)}`,
+  );
+  if (active.length === 0 || volunteerIds.length === 0)
+    return { guarded: new Set(active.map((r) => r.kernel)), trusted: new Set() };
+  const trusted = await queryRows<{ volunteer_id: string; kernel: string }>(
+    db,
+    sql`SELECT volunteer_id, kernel FROM reputations WHERE kernel IN (${kernelList})
+        AND consecutive_valid >= ${trustedAfter} AND volunteer_id IN (${sql.join(
+          volunteerIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+  );
+  return {
+    guarded: new Set(active.map((r) => r.kernel)),
+    trusted: new Set(trusted.map((r) => `${r.volunteer_id}|${r.kernel}`)),
+  };
 }

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows, type Tx } from '../../db/client';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { failJob } from '../jobs/fail-job';
+import { updateReputations } from '../reputation/update-reputations';
 import { payVerifiedResults } from '../rewards/pay-verified-results';
 import type { Replica, ShardDecision } from './decide-shard';
 
@@ -9,6 +10,7 @@ interface WriteBase {
   shardId: string;
   jobId: string;
   index: number;
+  kernel: string;
   /**
    * The claim: `validate_after` as the validator set it. The write is skipped when it changed since
    * (a result arrived and made the shard due again, or the claim lapsed and another validator took it).
@@ -171,6 +173,21 @@ export async function writeVerdicts(
       await payVerifiedResults(tx, credited);
     }
     await updateJobs(tx, now, jobDelta);
+    await updateReputations(
+      tx,
+      now,
+      changed.flatMap((row) =>
+        row.status === 'pending'
+          ? []
+          : [
+              {
+                volunteerId: row.volunteer_id,
+                kernel: writeOfResult.get(row.id)!.kernel,
+                valid: row.status === 'valid',
+              },
+            ],
+      ),
+    );
     for (const id of [...volunteerDelta.keys()].sort()) {
       const d = volunteerDelta.get(id)!;
       await tx.execute(sql`

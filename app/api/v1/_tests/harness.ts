@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { clock } from '@/lib/coordinator/clock';
 import { drainPipeline, type Pipeline, startPipeline } from '@/lib/coordinator/pipeline/run-pipeline';
 import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
+import { resetEnvCache } from '@/lib/env';
 import { createTestDatabase } from '@/scripts/throwaway-postgres';
 import { GET as getNonce } from '../auth/nonce/route';
 import { POST as postVerify } from '../auth/verify/route';
@@ -108,7 +111,41 @@ export async function settle(): Promise<void> {
   await drainPipeline(current.db);
 }
 
+/**
+ * Gives a volunteer `consecutiveValid` consecutive valid results on `kernel` without the work (as if
+ * it had done it earlier): tests of rules that need a reputable or trusted volunteer.
+ */
+export async function grantReputation(
+  volunteerId: string,
+  kernel: string,
+  consecutiveValid = 10,
+): Promise<void> {
+  if (!current) throw new Error('no test database is open');
+  await current.db.execute(sql`
+    INSERT INTO reputations (volunteer_id, kernel, consecutive_valid, updated_at)
+    VALUES (${volunteerId}::uuid, ${kernel}, ${consecutiveValid}, ${clock.now()})
+    ON CONFLICT (volunteer_id, kernel) DO UPDATE SET consecutive_valid = EXCLUDED.consecutive_valid,
+      updated_at = EXCLUDED.updated_at
+  `);
+}
+
 const base = 'http://127.0.0.1:3000';
+
+/**
+ * Route handlers called directly have no client address (no production server in front): every
+ * simulated volunteer is then like a loopback one. A test that needs addresses sends them as the
+ * production server would, with this process's secret (scripts/next-server.mjs).
+ */
+const clientSecret = 'test-client-address-secret-0123456789';
+
+export function fromAddress(address: string | undefined): Record<string, string> {
+  if (!address) return {};
+  if (process.env.CLIENT_ADDRESS_SECRET !== clientSecret) {
+    process.env.CLIENT_ADDRESS_SECRET = clientSecret;
+    resetEnvCache();
+  }
+  return { 'x-spare-cycles-client': `${clientSecret} ${address}` };
+}
 
 function ctx<T extends Record<string, string>>(params: T) {
   return { params: Promise.resolve(params) };
@@ -130,19 +167,27 @@ async function answer<T>(response: Response): Promise<Answer<T>> {
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
-function jsonRequest(path: string, method: string, body: unknown, token?: string, raw?: string): Request {
+function jsonRequest(
+  path: string,
+  method: string,
+  body: unknown,
+  token?: string,
+  raw?: string,
+  extraHeaders: Record<string, string> = {},
+): Request {
   return new Request(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...auth(token) },
+    headers: { 'content-type': 'application/json', ...auth(token), ...extraHeaders },
     body: raw ?? JSON.stringify(body),
   });
 }
 
 /** A thin client over the route handlers, shaped like the HTTP API. */
 export const api = {
-  register: async (body: unknown = {}, raw?: string) =>
+  /** `POST /api/v1/volunteers`; `headers` as a client (or the production server) would send them. */
+  register: async (body: unknown = {}, raw?: string, headers: Record<string, string> = {}) =>
     answer<{ volunteerId: string; token: string }>(
-      await postVolunteers(jsonRequest('/api/v1/volunteers', 'POST', body, undefined, raw)),
+      await postVolunteers(jsonRequest('/api/v1/volunteers', 'POST', body, undefined, raw, headers)),
     ),
   me: async (token?: string) =>
     answer<any>(await getMe(new Request(`${base}/api/v1/volunteers/me`, { headers: auth(token) }))),
@@ -172,8 +217,12 @@ export const api = {
     ),
   events: async (id: string, signal?: AbortSignal) =>
     getJobEvents(new Request(`${base}/api/v1/jobs/${id}/events`, { signal }), ctx({ id })),
-  lease: async (token: string | undefined, body: unknown, raw?: string) =>
-    answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw))),
+  lease: async (
+    token: string | undefined,
+    body: unknown,
+    raw?: string,
+    headers: Record<string, string> = {},
+  ) => answer<any>(await postLeases(jsonRequest('/api/v1/leases', 'POST', body, token, raw, headers))),
   release: async (token: string | undefined, leaseId: string) =>
     answer<any>(
       await deleteLease(

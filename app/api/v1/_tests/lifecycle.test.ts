@@ -5,7 +5,7 @@ import { queryRows } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { parseNpy, writeNpy } from '@/lib/kernels/npy';
 import { sha256 } from '@/lib/kernels/sha256';
-import { api, backend, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, backend, grantReputation, openTestDb, settle, type TestDb, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 let testDb: TestDb;
@@ -255,8 +255,10 @@ describe(`job lifecycle (${backend})`, () => {
     expect(again?.shardId).toBe(held!.shardId);
     expect((await api.release((await SimVolunteer.register()).token, again!.leaseId)).status).toBe(404);
 
-    // Three volunteers report that the shard cannot be computed: the job fails and says why.
+    // Three reputable volunteers report that the shard cannot be computed: the job fails and says
+    // why. (Reports from fresh identities never fail a job: assignment.test.ts.)
     const reporters = [taker, ...(await Promise.all([SimVolunteer.register(), SimVolunteer.register()]))];
+    for (const reporter of reporters) await grantReputation(reporter.id, 'onnx');
     for (const [i, reporter] of reporters.entries()) {
       const lease = i === 0 ? again! : (await reporter.lease(10, { kernels: ['matmul'] }))[0]!;
       expect(lease.shardId).toBe(held!.shardId);
@@ -269,7 +271,7 @@ describe(`job lifecycle (${backend})`, () => {
     }
     const failed = await api.job(job.jobId);
     expect(failed.body.status).toBe('failed');
-    expect(failed.body.error).toMatch(/failed on 3 volunteers.*ShardTimeoutError: no answer/);
+    expect(failed.body.error).toMatch(/failed on 3 reputable volunteers.*ShardTimeoutError: no answer/);
     expect(await (await SimVolunteer.register()).lease(10, { kernels: ['matmul'] })).toEqual([]);
   });
 

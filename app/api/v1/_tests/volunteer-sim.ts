@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { getKernel } from '@/lib/kernels/registry';
-import { api, leaseInputs, settle } from './harness';
+import { api, fromAddress, leaseInputs, settle } from './harness';
 
 export interface LeaseJson {
   leaseId: string;
@@ -17,16 +17,28 @@ export class SimVolunteer {
   private constructor(
     readonly id: string,
     readonly token: string,
+    /** The client address its requests come from (as the production server reports it); none = loopback-like. */
+    readonly address?: string,
   ) {}
 
-  static async register(site?: string): Promise<SimVolunteer> {
-    const r = await api.register(site ? { site } : {});
-    expect(r.status).toBe(201);
-    return new SimVolunteer(r.body.volunteerId, r.body.token);
+  static async register(site?: string, address?: string): Promise<SimVolunteer> {
+    const r = await api.register(site ? { site } : {}, undefined, fromAddress(address));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return new SimVolunteer(r.body.volunteerId, r.body.token, address);
+  }
+
+  /** A volunteer whose requests come from `address`. */
+  static async from(address: string): Promise<SimVolunteer> {
+    return SimVolunteer.register(undefined, address);
   }
 
   async lease(max = 16, extra: Record<string, unknown> = {}): Promise<LeaseJson[]> {
-    const r = await api.lease(this.token, { max, webgpu: true, ...extra });
+    const r = await api.lease(
+      this.token,
+      { max, webgpu: true, ...extra },
+      undefined,
+      fromAddress(this.address),
+    );
     expect(r.status).toBe(200);
     return r.body.leases as LeaseJson[];
   }

@@ -1,12 +1,14 @@
 // POST /api/v1/leases — lease shards
 
 import { authenticateVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
+import { networkPrefix } from '@/lib/coordinator/identity/network-prefix';
 import { adapterClass } from '@/lib/coordinator/scheduling/adapter-class';
 import { leaseShards, noWorkRetryAfterMs } from '@/lib/coordinator/scheduling/lease-shards';
 import { notePresence } from '@/lib/coordinator/volunteers/presence';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { json, withErrors } from '@/lib/http/api-response';
+import { clientAddress } from '@/lib/http/client-address';
 import { readJson } from '@/lib/http/read-body';
 import { type LeaseResponse, leaseRequestSchema } from '@/lib/protocol/leases';
 
@@ -23,6 +25,8 @@ export const POST = withErrors(async (request) => {
     adapterClass: adapterClass(body),
     leaseSeconds: env().LEASE_SECONDS,
     maxLive: env().MAX_LIVE_LEASES,
+    networkPrefix: networkPrefix(clientAddress(request)),
+    wallet: volunteer.address,
   });
   const response: LeaseResponse = {
     leases: leased.map((l) => ({

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { clock } from '../lib/coordinator/clock';
+import { registerVolunteer } from '../lib/coordinator/identity/register-volunteer';
+import { createJob } from '../lib/coordinator/jobs/create-job';
+import { drainPipeline } from '../lib/coordinator/pipeline/run-pipeline';
+import { leaseShards } from '../lib/coordinator/scheduling/lease-shards';
+import { acceptResults } from '../lib/coordinator/validation/accept-results';
+import { getBlobs } from '../lib/db/blobs';
+import { type Db, openDb, queryRows, setDbHandle } from '../lib/db/client';
+import { getKernel } from '../lib/kernels/registry';
+
+/**
+ * `npm run bench:adversarial`: simulated volunteers against the real coordinator in-process (the
+ * lease, accept and validation code, on an embedded PGlite), with a colluding bloc of 10 %, 20 % and
+ * 30 % of the population playing one of three strategies on a `mandelbrot` job (a quorum kernel:
+ * nothing proves a tile alone):
+ *
+ * - `lazy`: new identities iterating only to maxIter/10 (1 % of the work);
+ * - `identical-wrong`: new identities all returning the same forged tile (the honest tile with one
+ *   pixel changed — passes the sampled check with high probability, so only replicas can tell);
+ * - `honest-then-cheat`: identities that earned trust with an honest history (seeded reputation, as
+ *   an accelerated clock would give them) and now all return the same forged tile.
+ *
+ * Honest volunteers start with an honest history (10–30 consecutive valid results on the kernel).
+ * Every identity has its own /24 and no wallet: the bloc is spread as widely as it could be, so the
+ * prefix rule gives it nothing and what is measured is reputation, adaptive replication and
+ * known-answer shards. Printed per case: wrong results accepted (count, per million shards), the
+ * bloc's share of credit, and compute ÷ useful (results computed ÷ shards).
+ *
+ * Options: --volunteers N (1000), --tiles N (edge of the tile grid, 32 → 1024 shards), --cases a,b.
+ */
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const volunteersTotal = option('volunteers', 1000);
+const tilesEdge = option('tiles', 32);
+const caseFilter = args.includes('--cases') ? args[args.indexOf('--cases') + 1]!.split(',') : undefined;
+
+type Strategy = 'lazy' | 'identical-wrong' | 'honest-then-cheat';
+const kernel = getKernel('mandelbrot')!;
+const tile = 16;
+const params = {
+  width: tile * tilesEdge,
+  height: tile * tilesEdge,
+  centerX: -0.6,
+  centerY: 0,
+  scale: 2.8,
+  maxIter: 64,
+  tileSize: tile,
+};
+
+interface Sim {
+  id: string;
+  bloc: boolean;
+  prefix: string;
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+function forge(honest: Uint8Array): Uint8Array {
+  const out = new Uint8Array(honest);
+  const view = new DataView(out.buffer);
+  // Two pixels (one may differ between honest GPUs), the same for every bloc member.
+  for (const at of [Math.floor(out.length / 8) * 4, Math.floor(out.length / 6) * 4])
+    view.setUint32(at, view.getUint32(at, true) === 0 ? 7 : 0, true);
+  return out;
+}
+
+async function runCase(strategy: Strategy, fraction: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sc-adversarial-'));
+  const handle = await openDb({ dataDir: dir });
+  setDbHandle(handle);
+  const db: Db = handle.db;
+  try {
+    const owner = await registerVolunteer(db, {});
+    const sims: Sim[] = [];
+    const blocSize = Math.round(volunteersTotal * fraction);
+    for (let i = 0; i < volunteersTotal; i++) {
+      const prefix = `v4:10.${Math.floor(i / 256)}.${i % 256}`;
+      const { volunteerId } = await registerVolunteer(db, { networkPrefix: prefix });
+      sims.push({ id: volunteerId, bloc: i < blocSize, prefix });
+    }
+    // Honest history (and the honest-then-cheat bloc's): 10–30 consecutive valid results.
+    const seeded = sims.filter((s) => !s.bloc || strategy === 'honest-then-cheat');
+    for (let i = 0; i < seeded.length; i += 500) {
+      await db.execute(sql`
+        INSERT INTO reputations (volunteer_id, kernel, consecutive_valid, updated_at)
+        VALUES ${sql.join(
+          seeded
+            .slice(i, i + 500)
+            .map(
+              (s) =>
+                sql`(${s.id}::uuid, 'mandelbrot', ${10 + Math.floor(Math.random() * 21)}, ${clock.now()})`,
+            ),
+          sql`, `,
+        )}`);
+    }
+    const job = await createJob(db, {
+      ownerId: owner.volunteerId,
+      kernel: 'mandelbrot',
+      params,
+      inputs: {},
+      visibility: 'public',
+    });
+    const honestCache = new Map<string, Uint8Array>();
+    const honestAnswer = (shardParams: unknown, shardId: string) => {
+      let bytes = honestCache.get(shardId);
+      if (!bytes) {
+        bytes = kernel.reference({ params: shardParams, inputs: {} });
+        honestCache.set(shardId, bytes);
+      }
+      return bytes;
+    };
+    let computed = 0;
+    let computedHonestly = 0;
+    const started = Date.now();
+    for (let round = 0; round < 60; round++) {
+      const [state] = await queryRows<{ status: string }>(
+        db,
+        sql`SELECT status FROM jobs WHERE id = ${job.jobId}::uuid`,
+      );
+      if (state!.status !== 'running' && state!.status !== 'queued') break;
+      for (const sim of shuffle([...sims])) {
+        const leased = await leaseShards(db, {
+          volunteerId: sim.id,
+          max: 1,
+          webgpu: true,
+          adapterClass: 'cpu',
+          leaseSeconds: 3600,
+          maxLive: 4,
+          networkPrefix: sim.prefix,
+          wallet: null,
+        });
+        if (leased.length === 0) continue;
+        const parts = leased.map((l) => {
+          const honest = honestAnswer(l.params, l.shardId);
+          computed += 1;
+          if (!sim.bloc) {
+            computedHonestly += 1;
+            return { leaseId: l.leaseId, bytes: honest };
+          }
+          if (strategy === 'lazy') {
+            const p = l.params as typeof params;
+            return {
+              leaseId: l.leaseId,
+              bytes: kernel.reference({
+                params: { ...p, maxIter: Math.max(1, Math.floor(p.maxIter / 10)) },
+                inputs: {},
+              }),
+            };
+          }
+          return { leaseId: l.leaseId, bytes: forge(honest) };
+        });
+        await acceptResults(db, sim.id, parts);
+      }
+      await drainPipeline(db, { timeoutMs: 600_000 });
+    }
+    const shards = await queryRows<{
+      id: string;
+      params: unknown;
+      status: string;
+      canonical_sha256: string | null;
+    }>(db, sql`SELECT id, params, status, canonical_sha256 FROM shards WHERE job_id = ${job.jobId}::uuid`);
+    // Wrong = the verified result does not agree, by the kernel's own comparison, with the honest tile.
+    const canon = await getBlobs(
+      db,
+      shards.flatMap((s) => (s.canonical_sha256 ? [s.canonical_sha256] : [])),
+    );
+    let wrong = 0;
+    let verified = 0;
+    for (const s of shards) {
+      if (s.status !== 'verified') continue;
+      verified += 1;
+      const spec = { params: s.params, inputs: {} };
+      if (!kernel.verify.compare(spec, canon.get(s.canonical_sha256!)!, honestAnswer(s.params, s.id)))
+        wrong += 1;
+    }
+    const credit = await queryRows<{ bloc: boolean; units: number }>(
+      db,
+      sql`SELECT (c.volunteer_id IN (${sql.join(
+        sims.filter((s) => s.bloc).map((s) => sql`${s.id}::uuid`),
+        sql`, `,
+      )})) AS bloc, sum(c.work_units)::float8 AS units FROM credits c GROUP BY 1`,
+    );
+    const blocUnits = Number(credit.find((c) => c.bloc)?.units ?? 0);
+    const allUnits = credit.reduce((a, c) => a + Number(c.units), 0);
+    const [final] = await queryRows<{ status: string }>(
+      db,
+      sql`SELECT status FROM jobs WHERE id = ${job.jobId}::uuid`,
+    );
+    return {
+      strategy,
+      bloc: `${Math.round(fraction * 100)} %`,
+      job: final!.status,
+      shards: shards.length,
+      verified,
+      wrongAccepted: wrong,
+      perMillion: Math.round((wrong / Math.max(1, verified)) * 1e6),
+      blocCreditShare: `${((blocUnits / Math.max(1e-9, allUnits)) * 100).toFixed(2)} %`,
+      computeOverUseful: (computed / shards.length).toFixed(3),
+      honestComputeOverUseful: (computedHonestly / shards.length).toFixed(3),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    await handle.close();
+    setDbHandle(undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench:adversarial — ${volunteersTotal} volunteers, mandelbrot ${params.width}×${params.height} in ${tilesEdge * tilesEdge} tiles, run ${randomUUID().slice(0, 8)}`,
+  );
+  const rows = [];
+  for (const strategy of ['lazy', 'identical-wrong', 'honest-then-cheat'] as const) {
+    if (caseFilter && !caseFilter.includes(strategy)) continue;
+    for (const fraction of [0.1, 0.2, 0.3]) {
+      const row = await runCase(strategy, fraction);
+      console.log(JSON.stringify(row));
+      rows.push(row);
+    }
+  }
+  console.table(rows);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
