@@ -116,6 +116,13 @@ export const envSchema = z
      * rate × 10 / (10 + consecutive valid results). See docs/trust.md.
      */
     KNOWN_ANSWER_RATE: z.coerce.number().min(0).max(1).default(0.05),
+    /**
+     * Adaptive replication: the largest chance that a trusted volunteer's result on a quorum kernel
+     * stands alone (1 − 1/CV up to this). Default 0: every result of a kernel that cannot prove it is
+     * checked by another volunteer. Raising it saves compute and lets a trusted identity that turns
+     * to cheating get that share of its wrong results accepted (BENCHMARKS.md, bench:adversarial).
+     */
+    ADAPTIVE_REPLICATION_MAX_SKIP: z.coerce.number().min(0).max(0.95).default(0),
     /** Log level of the structured JSON logs (pino). */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -336,11 +336,15 @@ export async function leaseShards(db: Db, input: LeaseRequestInput): Promise<Lea
       })),
     );
     // Adaptive replication: a volunteer trusted on the kernel taking the first replica of a quorum
-    // shard may carry it alone, with probability 1 − 1/CV (docs/trust.md).
+    // shard may carry it alone, with probability 1 − 1/CV up to ADAPTIVE_REPLICATION_MAX_SKIP (0,
+    // off, by default; docs/trust.md).
     const alone = rows.filter((r) => {
       const f = stillLeasable.get(r.id);
       if (!f || f.quorum < 2 || f.results_count > 0 || f.awaiting > 0 || Number(f.live) > 0) return false;
-      const p = skipReplicationProbability(standing.cv.get(f.kernel) ?? 0);
+      const p = Math.min(
+        env().ADAPTIVE_REPLICATION_MAX_SKIP,
+        skipReplicationProbability(standing.cv.get(f.kernel) ?? 0),
+      );
       return p > 0 && leaseRandom.next() < p;
     });
     if (alone.length > 0) {

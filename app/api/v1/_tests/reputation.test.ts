@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-shards';
 import { queryRows } from '@/lib/db/client';
+import { resetEnvCache } from '@/lib/env';
 import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
 import { corrupt, creditCount, mandelbrotJob, matmulJob, reputation } from './trust-fixtures';
 import { SimVolunteer } from './volunteer-sim';
@@ -137,7 +138,29 @@ describe(`reputation and adaptive replication (${backend})`, () => {
     expect(BigInt(after.spent)).toBeLessThan(BigInt(before.spent));
   });
 
-  it('lets a trusted volunteer carry a quorum shard alone with probability 1 − 1/CV, and reopens it when trust is lost', async () => {
+  it('never lets a trusted volunteer carry a quorum shard alone by default', async () => {
+    const owner = await SimVolunteer.register();
+    const jobId = await mandelbrotJob(owner);
+    const trusted = await SimVolunteer.from('192.0.2.21');
+    await grantReputation(trusted.id, 'mandelbrot', 50);
+    leaseRandom.next = () => 0; // every draw that could skip replication would
+    try {
+      const leases = await trusted.lease(6);
+      expect(leases.length).toBeGreaterThan(0);
+      for (const lease of leases) expect((await shardRow(lease.shardId)).quorum).toBe(2);
+    } finally {
+      leaseRandom.next = realRandom;
+    }
+    expect((await api.cancel(owner.token, jobId)).status).toBe(200);
+  });
+
+  it('with adaptive replication on, lets a trusted volunteer carry a quorum shard alone with probability 1 − 1/CV, and reopens it when trust is lost', async () => {
+    process.env.ADAPTIVE_REPLICATION_MAX_SKIP = '0.95';
+    resetEnvCache();
+    onTestFinished(() => {
+      delete process.env.ADAPTIVE_REPLICATION_MAX_SKIP;
+      resetEnvCache();
+    });
     const owner = await SimVolunteer.register();
     const jobId = await mandelbrotJob(owner);
     const trusted = await SimVolunteer.from('192.0.2.20');
