@@ -41,6 +41,8 @@ import { SimVolunteer } from './volunteer-sim';
 const publisherKey = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const treasury = privateKeyToAccount(publisherKey).address; // #0 publishes and collects fees
 const attacker = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
+// A second wallet of the same attacker: replicas of one shard never go to one wallet (docs/trust.md).
+const attackerTwo = privateKeyToAccount('0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba');
 const selfDealer = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a');
 const sponsor = privateKeyToAccount('0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6');
 const depositor = privateKeyToAccount('0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a');
@@ -248,7 +250,7 @@ describe('paid jobs on anvil', () => {
   it('pays nothing for unpaid work the submitter computes itself, whatever the kernel or replication', async () => {
     const submitter = await linked(attacker);
     const workerA = await linked(attacker);
-    const workerB = await linked(attacker);
+    const workerB = await linked(attackerTwo);
     // The cheapest self-dealing: replication {1, 1}, computed by the submitter's own identity…
     expect((await matmulJob(submitter, 4, { replication: { min: 1, max: 1 } })).status).toBe(201);
     expect(await workerA.work()).toBe(4);
@@ -272,12 +274,14 @@ describe('paid jobs on anvil', () => {
     expect(a.earnings).toBe('0'); // …but no tokens
     expect((await me(workerB)).earnings).toBe('0');
     await api.closeEpoch(admin);
-    const rewards = (await api.rewards(attacker.address)).body;
-    expect(rewards).toMatchObject({ cumulative: '0', pending: '0', claimable: '0' });
-    for (const epoch of (await api.epochs()).body.epochs) {
-      expect(epoch.leaves.map((l: { address: string }) => l.address)).not.toContain(
-        attacker.address.toLowerCase(),
-      );
+    for (const wallet of [attacker, attackerTwo]) {
+      const rewards = (await api.rewards(wallet.address)).body;
+      expect(rewards).toMatchObject({ cumulative: '0', pending: '0', claimable: '0' });
+      for (const epoch of (await api.epochs()).body.epochs) {
+        expect(epoch.leaves.map((l: { address: string }) => l.address)).not.toContain(
+          wallet.address.toLowerCase(),
+        );
+      }
     }
   });
 
