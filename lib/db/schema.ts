@@ -60,10 +60,16 @@ export const volunteers = pgTable(
      * for loopback or an unknown address. Registrations are rate-limited per prefix.
      */
     networkPrefix: text('network_prefix'),
+    /**
+     * When it last asked for work (`POST /leases`), written at most every few seconds: who is
+     * donating now, across every coordinator process (lib/coordinator/volunteers/presence.ts).
+     */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('volunteers_token_hash_key').on(t.tokenHash),
+    index('volunteers_last_seen_idx').on(t.lastSeenAt).where(sql`${t.lastSeenAt} IS NOT NULL`),
     index('volunteers_address_idx').on(t.address),
     index('volunteers_prefix_created_idx')
       .on(t.networkPrefix, t.createdAt)

@@ -25,12 +25,13 @@ export async function getJobActivity(db: Queryable, jobId: string): Promise<JobA
   if (!job) throw new ApiError('not_found', `No job ${jobId}.`);
   const createdAt = new Date(job.created_at);
 
-  // Donating now: asked this process for work lately (even with nothing to lease), or holds a live lease.
+  // Donating now: asked any coordinator process for work lately (even with nothing to lease), or
+  // holds a live lease.
   const holders = await queryRows<{ volunteer_id: string }>(
     db,
     sql`SELECT DISTINCT volunteer_id FROM leases WHERE state = 'active' AND deadline > ${now}`,
   );
-  const donating = presentVolunteers(now.getTime());
+  const donating = await presentVolunteers(db, now);
   for (const row of holders) donating.add(row.volunteer_id);
   const [queue] = await queryRows<{ shards: number; jobs_ahead: number }>(
     db,

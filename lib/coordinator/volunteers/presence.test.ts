@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { notePresence, PRESENCE_WINDOW_MS, presentVolunteers } from './presence';
+import { forgetPresenceWrites, PRESENCE_WINDOW_MS, PRESENCE_WRITE_MS, presenceWriteDue } from './presence';
 
 describe('volunteer presence', () => {
-  it('counts a volunteer for one window after its last lease request', () => {
-    notePresence('a', 1_000_000);
-    notePresence('b', 1_000_000 + PRESENCE_WINDOW_MS);
-    expect(presentVolunteers(1_000_000 + PRESENCE_WINDOW_MS)).toEqual(new Set(['a', 'b']));
-    expect(presentVolunteers(1_000_001 + PRESENCE_WINDOW_MS)).toEqual(new Set(['b']));
-    notePresence('a', 1_000_002 + PRESENCE_WINDOW_MS);
-    expect(presentVolunteers(1_000_002 + PRESENCE_WINDOW_MS)).toEqual(new Set(['a', 'b']));
+  it('writes a polling volunteer at most once per interval, well inside the window', () => {
+    forgetPresenceWrites();
+    expect(PRESENCE_WRITE_MS * 2).toBeLessThan(PRESENCE_WINDOW_MS);
+    expect(presenceWriteDue('a', 1_000_000)).toBe(true);
+    expect(presenceWriteDue('a', 1_000_000 + PRESENCE_WRITE_MS - 1)).toBe(false);
+    expect(presenceWriteDue('b', 1_000_000 + 1)).toBe(true);
+    expect(presenceWriteDue('a', 1_000_000 + PRESENCE_WRITE_MS)).toBe(true);
+    forgetPresenceWrites();
+    expect(presenceWriteDue('a', 1_000_000 + PRESENCE_WRITE_MS + 1)).toBe(true);
   });
 });

@@ -56,6 +56,8 @@ describe(`GET /api/v1/jobs/{id}/activity (${backend})`, () => {
     });
 
     // One volunteer computes every shard once, and then has nothing it may lease: the job waits.
+    // It holds no lease any more, so only its recorded polls (volunteers.last_seen_at, which every
+    // coordinator process reads) count it as donating.
     const lone = await SimVolunteer.register();
     expect(await lone.work()).toBe(4);
     const waiting = await activity(id);

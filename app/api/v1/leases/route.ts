@@ -15,7 +15,7 @@ import { type LeaseResponse, leaseRequestSchema } from '@/lib/protocol/leases';
 export const POST = withErrors(async (request) => {
   const db = await getDb();
   const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
-  notePresence(volunteer.id);
+  await notePresence(db, volunteer.id);
   const body = await readJson(request, leaseRequestSchema, 16 * 1024);
   const leased = await leaseShards(db, {
     volunteerId: volunteer.id,

@@ -1,0 +1,2 @@
+ALTER TABLE "volunteers" ADD COLUMN "last_seen_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "volunteers_last_seen_idx" ON "volunteers" USING btree ("last_seen_at") WHERE "volunteers"."last_seen_at" IS NOT NULL;
