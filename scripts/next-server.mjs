@@ -24,6 +24,10 @@ const app = next({ dev: false, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createServer(withClientAddress(handle, { secret, trustedHeader }));
+// Keep idle connections longer than clients and load balancers do (commonly 60 s): with Node's
+// default of 5 s, a client reusing a connection just as the server closes it gets ECONNRESET.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, hostname, () => {
   console.log(`▲ Next.js production server on http://${hostname}:${port}`);
 });
