@@ -1,7 +1,14 @@
 import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
 import { submitResults } from '@/lib/api/volunteer-api';
-import type { SubmittedEvent } from './volunteer-client';
+import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerIdentity } from './volunteer-identity';
+
+/** The coordinator's answer to a submitted result. */
+export interface SubmittedEvent {
+  leaseId: string;
+  status?: ResultStatus;
+  error?: { code: string; message: string; httpStatus: number };
+}
 
 /** One computed result waiting to be submitted. */
 export interface OutboxEntry {

@@ -1,13 +1,12 @@
 import { type ApiContext, ApiRequestError } from '@/lib/api/api-call';
 import { fetchMe, releaseLease, reportLeaseError } from '@/lib/api/volunteer-api';
-import type { ResultStatus } from '@/lib/protocol/results';
 import type { VolunteerMe } from '@/lib/protocol/volunteers';
 import type { AdapterSummary, ComputeWorkerApi } from '@/workers/compute-api';
 import { BlobCache, cacheStorageBlobStore, type PersistentBlobStore } from './blob-cache';
 import { IdentityKeeper } from './identity-keeper';
 import { usableLocalStorage } from './identity-storage';
 import { LeaseQueue, type WorkItem } from './lease-queue';
-import { ResultOutbox } from './result-outbox';
+import { ResultOutbox, type SubmittedEvent } from './result-outbox';
 import { DutyCycleThrottle } from './throttle';
 import { backoffDelay } from './volunteer-backoff';
 import { browserRunConditions, type PauseReason, type RunConditions } from './volunteer-conditions';
@@ -65,13 +64,6 @@ export interface VolunteerErrorEvent {
   kernel?: string;
   /** True when the client stopped because of it. */
   fatal: boolean;
-}
-
-/** The coordinator's answer to a submitted result. */
-export interface SubmittedEvent {
-  leaseId: string;
-  status?: ResultStatus;
-  error?: { code: string; message: string; httpStatus: number };
 }
 
 export interface VolunteerEvents {
