@@ -1,7 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { f32FromLe, f32ToLe } from '../lib/kernels/f32-le';
 import { buildExampleModel, exampleInputNpy } from '../lib/kernels/onnx/example-model';
@@ -10,6 +6,7 @@ import { runOnnxNode } from '../lib/kernels/onnx/onnx-node-runner';
 import { defaultOnnxRowsPerShard } from '../lib/kernels/onnx/onnx-params';
 import { onnxSampleSize } from '../lib/kernels/onnx/onnx-sampling';
 import { chromiumArgs } from '../playwright.config';
+import { startBenchServer } from './bench-server';
 
 /**
  * `npm run bench:inference`: the `onnx` kernel's throughput through the platform's compute worker
@@ -38,42 +35,9 @@ const backends = (flag('backends') ?? 'webgpu,wasm')
   .split(',')
   .filter((b): b is 'webgpu' | 'wasm' => b === 'webgpu' || b === 'wasm');
 
-async function startServer(): Promise<{ url: string; stop(): void }> {
+function startServer(): Promise<{ url: string; stop(): void }> {
   const given = flag('url');
-  if (given) return { url: given, stop() {} };
-  const port = 3500 + Math.floor(Math.random() * 400);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-bench-inference-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      path.resolve('node_modules/tsx/dist/cli.mjs'),
-      'scripts/dev.ts',
-      '--start',
-      '--no-chain',
-      '--port',
-      String(port),
-    ],
-    {
-      env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      detached: true,
-    },
-  );
-  const stop = () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 1200; i++) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, stop };
-    } catch {
-      // still starting (or building)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  stop();
-  throw new Error('the server did not start');
+  return given ? Promise.resolve({ url: given, stop() {} }) : startBenchServer('inference');
 }
 
 const median = (xs: number[]) => {

@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { KernelBenchOptions, KernelBenchReport, Timing } from '../app/lab/bench/run-kernel-bench';
 import { chromiumArgs } from '../playwright.config';
+import { startBenchServer } from './bench-server';
 
 /**
  * `npm run bench:kernels`: our WGSL kernels against tfjs-backend-webgpu and plain JavaScript, in
@@ -30,41 +27,7 @@ const options: KernelBenchOptions = {
   jsMaxSize: Number(flag('js-max') ?? 1024),
 };
 
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  const port = 3500 + Math.floor(Math.random() * 400);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-bench-kernels-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      path.resolve('node_modules/tsx/dist/cli.mjs'),
-      'scripts/dev.ts',
-      '--start',
-      '--no-chain',
-      '--port',
-      String(port),
-    ],
-    {
-      env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      detached: true,
-    },
-  );
-  const stop = () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 1200; i++) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, stop };
-    } catch {
-      // still starting (or building)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  stop();
-  throw new Error('the server did not start');
-}
+const startServer = () => startBenchServer('kernels');
 
 const gflops = (n: number, t: Timing) => (2 * n ** 3) / t.medianMs / 1e6;
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
