@@ -31,7 +31,8 @@ import { getKernel } from '../lib/kernels/registry';
  * known-answer shards. Printed per case: wrong results accepted (count, per million shards), the
  * bloc's share of credit, and compute ÷ useful (results computed ÷ shards).
  *
- * Options: --volunteers N (1000), --tiles N (edge of the tile grid, 32 → 1024 shards), --cases a,b.
+ * Options: --volunteers N (1000), --tiles N (edge of the tile grid, 32 → 1024 shards), --cases a,b,
+ * --fractions 0.1,0.2 (bloc sizes), --verbose (progress per round on stderr).
  */
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -41,6 +42,10 @@ const option = (name: string, fallback: number) => {
 const volunteersTotal = option('volunteers', 1000);
 const tilesEdge = option('tiles', 32);
 const caseFilter = args.includes('--cases') ? args[args.indexOf('--cases') + 1]!.split(',') : undefined;
+const fractions = args.includes('--fractions')
+  ? args[args.indexOf('--fractions') + 1]!.split(',').map(Number)
+  : [0.1, 0.2, 0.3];
+const verbose = args.includes('--verbose');
 
 type Strategy = 'lazy' | 'identical-wrong' | 'honest-then-cheat';
 const kernel = getKernel('mandelbrot')!;
@@ -126,12 +131,39 @@ async function runCase(strategy: Strategy, fraction: number) {
     let computed = 0;
     let computedHonestly = 0;
     const started = Date.now();
+    let lastSettled = -1;
+    let stalledRounds = 0;
     for (let round = 0; round < 60; round++) {
       const [state] = await queryRows<{ status: string }>(
         db,
         sql`SELECT status FROM jobs WHERE id = ${job.jobId}::uuid`,
       );
       if (state!.status !== 'running' && state!.status !== 'queued') break;
+      const counts = await queryRows<{ status: string; n: number }>(
+        db,
+        sql`SELECT status, count(*)::int AS n FROM shards WHERE job_id = ${job.jobId}::uuid GROUP BY 1`,
+      );
+      if (verbose)
+        console.error(
+          `round ${round} ${Math.round((Date.now() - started) / 1000)} s`,
+          JSON.stringify(counts),
+        );
+      // A job that makes no progress while volunteers ask for work is a liveness bug: show why.
+      const settled = counts.filter((c) => c.status !== 'pending').reduce((a, c) => a + c.n, 0);
+      stalledRounds = settled === lastSettled ? stalledRounds + 1 : 0;
+      lastSettled = settled;
+      if (stalledRounds >= 3) {
+        const stuck = await queryRows(
+          db,
+          sql`SELECT s.index, s.quorum, s.best_agreeing, s.awaiting, s.results_count, s.max_results,
+                (SELECT json_agg(json_build_object('status', r.status, 'check', r.check_verdict,
+                  'sha256', left(r.sha256, 8), 'volunteer', left(r.volunteer_id::text, 8))) FROM results r
+                  WHERE r.shard_id = s.id) AS results
+              FROM shards s WHERE s.job_id = ${job.jobId}::uuid AND s.status = 'pending' LIMIT 5`,
+        );
+        console.error('stalled: no shard settled in 3 rounds; pending shards:', JSON.stringify(stuck));
+        break;
+      }
       for (const sim of shuffle([...sims])) {
         const leased = await leaseShards(db, {
           volunteerId: sim.id,
@@ -227,7 +259,7 @@ async function main(): Promise<void> {
   const rows = [];
   for (const strategy of ['lazy', 'identical-wrong', 'honest-then-cheat'] as const) {
     if (caseFilter && !caseFilter.includes(strategy)) continue;
-    for (const fraction of [0.1, 0.2, 0.3]) {
+    for (const fraction of fractions) {
       const row = await runCase(strategy, fraction);
       console.log(JSON.stringify(row));
       rows.push(row);

@@ -1,5 +1,6 @@
 import { type AnyKernel, KernelInputError, type ShardSpec } from '../../kernels/kernel';
 import { getKernel } from '../../kernels/registry';
+import { arbiterMaxWorkUnits } from '../reputation/trust-rules';
 import { decideShard, type Replica, type ShardDecision, type ShardView } from '../validation/decide-shard';
 
 /**
@@ -150,16 +151,34 @@ async function validateShard(input: {
     checks[r.id] = verdict.check;
     replicas.push(verdict);
   }
-  const decision = decideShard(input.shard, replicas, (a, b) => {
-    const x = input.bytes[a];
-    const y = input.bytes[b];
-    if (!x || !y) return 'undecided';
+  const compare = (x: Uint8Array | undefined, y: Uint8Array | undefined) => {
+    if (!x || !y) return 'undecided' as const;
     try {
       return kernel.verify.compare(spec, x, y);
     } catch {
-      return 'undecided';
+      return 'undecided' as const;
     }
-  });
+  };
+  // The arbiter of a dispute between trusted volunteers: the kernel's CPU reference, computed at
+  // most once per step and only for shards within `arbiterMaxWorkUnits` (docs/trust.md).
+  let reference: Uint8Array | null | undefined;
+  const arbitrate = (sha256: string) => {
+    if (reference === undefined) {
+      reference = null;
+      try {
+        if (kernel.workUnits(spec.params) <= arbiterMaxWorkUnits) reference = kernel.reference(spec);
+      } catch {
+        // No CPU reference (wgsl, onnx): the dispute is left to replicas.
+      }
+    }
+    return reference === null ? ('undecided' as const) : compare(reference, input.bytes[sha256]);
+  };
+  const decision = decideShard(
+    input.shard,
+    replicas,
+    (a, b) => compare(input.bytes[a], input.bytes[b]),
+    arbitrate,
+  );
   return { ...decision, checks };
 }
 

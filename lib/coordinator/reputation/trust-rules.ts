@@ -19,6 +19,14 @@ export const skipCapCv = 20;
  */
 export const trustedActiveMs = 3_600_000;
 
+/**
+ * Largest shard (in work units, 10⁶ operations) the coordinator computes itself to settle a dispute
+ * between trusted volunteers — about a CPU second in the kernels' JavaScript references. Each
+ * dispute costs the losing side its reputation (ten valid results to earn back), so a trusted bloc
+ * cannot make the coordinator compute more than one shard per ten it computed honestly.
+ */
+export const arbiterMaxWorkUnits = 200;
+
 export function isTrusted(consecutiveValid: number): boolean {
   return consecutiveValid >= trustedAfter;
 }

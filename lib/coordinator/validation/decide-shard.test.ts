@@ -150,6 +150,9 @@ describe('decideShard', () => {
       exact,
     );
     expect(bloc.status).toBe('pending');
+    // The newcomers' larger group cannot verify the shard, so it does not count: one more replica is
+    // needed (scheduling leases quorum − bestAgreeing), else the shard would wait forever.
+    expect(bloc.bestAgreeing).toBe(1);
     const settled = decideShard(
       pending({ resultsCount: 4, needsTrusted }),
       [
@@ -164,5 +167,88 @@ describe('decideShard', () => {
     expect(settled.canonicalSha256).toBe('true');
     expect(settled.results.get('sybil1')?.status).toBe('invalid');
     expect(settled.results.get('honest2')?.status).toBe('valid');
+  });
+
+  describe('disputes between trusted volunteers', () => {
+    const needsTrusted = new Set(['bloc1', 'bloc2', 'honest1', 'honest2']);
+    const judge = (truth: string) => {
+      const asked: string[] = [];
+      const arbitrate = (sha: string) => {
+        asked.push(sha);
+        return sha === truth;
+      };
+      return { arbitrate, asked };
+    };
+
+    it("go to the coordinator's own computation, not to whoever supplies the tie-break replica", () => {
+      const { arbitrate, asked } = judge('true');
+      const d = decideShard(
+        pending({ resultsCount: 3, needsTrusted }),
+        [replica('bloc1', 'forged'), replica('honest1', 'true'), replica('bloc2', 'forged')],
+        exact,
+        arbitrate,
+      );
+      expect(d).toMatchObject({ status: 'verified', canonicalSha256: 'true', bestAgreeing: 1 });
+      expect(d.results.get('honest1')).toEqual({ status: 'valid', reason: null });
+      expect(d.results.get('bloc1')?.status).toBe('invalid');
+      expect(d.results.get('bloc2')?.reason).toMatch(/own computation/);
+      expect(asked.sort()).toEqual(['forged', 'true']);
+    });
+
+    it('settle a one-against-one split at once', () => {
+      const d = decideShard(
+        pending({ resultsCount: 2, needsTrusted }),
+        [replica('honest1', 'true'), replica('bloc1', 'forged')],
+        exact,
+        judge('true').arbitrate,
+      );
+      expect(d.status).toBe('verified');
+      expect(d.results.get('bloc1')?.status).toBe('invalid');
+    });
+
+    it('leave every result invalid and the shard open when nobody agrees with the coordinator', () => {
+      const d = decideShard(
+        pending({ resultsCount: 2, needsTrusted }),
+        [replica('honest1', 'y'), replica('bloc1', 'z')],
+        exact,
+        judge('x').arbitrate,
+      );
+      expect(d).toMatchObject({ status: 'pending', bestAgreeing: 0, canonicalSha256: null });
+      expect([...d.results.values()].map((r) => r.status)).toEqual(['invalid', 'invalid']);
+    });
+
+    it('fall back to replicas when the coordinator cannot compute the shard', () => {
+      const d = decideShard(
+        pending({ resultsCount: 3, needsTrusted }),
+        [replica('bloc1', 'forged'), replica('honest1', 'true'), replica('honest2', 'true')],
+        exact,
+        () => 'undecided',
+      );
+      expect(d).toMatchObject({ status: 'verified', canonicalSha256: 'true' });
+      expect(d.results.get('bloc1')?.reason).toBe('disagrees with the quorum');
+    });
+
+    it('are not arbitrated when only newcomers disagree with a trusted result (no free work for the coordinator)', () => {
+      const { arbitrate, asked } = judge('true');
+      const d = decideShard(
+        pending({ resultsCount: 2, needsTrusted: new Set(['honest1']) }),
+        [replica('honest1', 'true'), replica('newcomer', 'forged')],
+        exact,
+        arbitrate,
+      );
+      expect(asked).toEqual([]);
+      expect(d.status).toBe('pending');
+    });
+
+    it('are not arbitrated where a check proved a result (the proof decides)', () => {
+      const { arbitrate, asked } = judge('true');
+      decideShard(
+        pending({ quorum: 1, resultsCount: 2, needsTrusted }),
+        [replica('honest1', 'true', 'valid'), replica('bloc1', 'forged', 'valid')],
+        exact,
+        arbitrate,
+      );
+      expect(asked).toEqual([]);
+    });
   });
 });

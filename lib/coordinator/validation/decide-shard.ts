@@ -38,6 +38,15 @@ export interface ShardView {
 /** Whether two results (by address) agree; `undecided` when the comparison could not run now. */
 export type Agree = (a: string, b: string) => boolean | 'undecided';
 
+/**
+ * The coordinator's own computation of the shard, as an arbiter: whether a result (by address)
+ * agrees with it; `undecided` when the coordinator cannot or may not compute it (no CPU reference,
+ * over its budget).
+ */
+export type Arbitrate = (sha256: string) => boolean | 'undecided';
+
+const arbiterReason = "disagrees with the coordinator's own computation of this disputed shard";
+
 export interface ShardDecision {
   status: ShardStatus;
   canonicalSha256: string | null;
@@ -60,14 +69,25 @@ export interface ShardDecision {
  *   replica disagrees with it.
  * - Otherwise replicas are grouped by agreement; a group of `quorum` verifies the shard, its members
  *   become `valid` and every other decided replica `invalid`.
+ * - Trusted volunteers who disagree (two groups each holding a trusted result, nothing proven) are
+ *   judged by `arbitrate`, the coordinator's own computation, where it can run: the group that agrees
+ *   with it verifies the shard, every other result is `invalid` — a bloc of trusted identities cannot
+ *   win a dispute by supplying the tie-break replica.
  * - Without a quorum after `maxResults` results the shard fails — unless something was undecided,
  *   in which case nothing is failed now.
+ * - `bestAgreeing` counts only groups that may verify the shard (`needsTrusted`), so a group that
+ *   cannot verify it never stops the shard from being leased again.
  *
  * @example decideShard({status: 'pending', quorum: 2, maxResults: 4, resultsCount: 2, canonicalSha256: null},
  *   [{id: 'r1', sha256: 'x', status: 'pending', check: 'plausible'}, {id: 'r2', sha256: 'x', status: 'pending', check: 'plausible'}],
  *   (a, b) => a === b) // → status 'verified', both 'valid'
  */
-export function decideShard(shard: ShardView, replicas: readonly Replica[], agree: Agree): ShardDecision {
+export function decideShard(
+  shard: ShardView,
+  replicas: readonly Replica[],
+  agree: Agree,
+  arbitrate?: Arbitrate,
+): ShardDecision {
   const results = new Map<string, { status: ResultStatus; reason: string | null }>();
   let undecided = false;
   const safeAgree = (a: Replica, b: Replica): boolean => {
@@ -139,6 +159,36 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
     proven !== undefined && shard.quorum <= 1 && candidates.every((r) => safeAgree(proven, r));
   const groups = groupAgreeing(candidates, safeAgree);
   const vouched = (g: Replica[]) => !shard.needsTrusted || g.some((r) => shard.needsTrusted!.has(r.id));
+  if (arbitrate && shard.needsTrusted && candidates.every((r) => r.check === 'plausible')) {
+    const disputed = groups.filter((g) => g.some((r) => shard.needsTrusted!.has(r.id)));
+    const judged = disputed.length >= 2 ? judgeDispute(groups, arbitrate) : undefined;
+    if (judged) {
+      for (const r of candidates)
+        results.set(
+          r.id,
+          judged.winner?.includes(r)
+            ? { status: 'valid', reason: null }
+            : { status: 'invalid', reason: arbiterReason },
+        );
+      if (judged.winner)
+        return {
+          status: 'verified',
+          canonicalSha256: judged.winner[0]!.sha256,
+          bestAgreeing: judged.winner.length,
+          quorum: shard.quorum,
+          results,
+          undecided,
+        };
+      return {
+        status: !undecided && shard.resultsCount >= shard.maxResults ? 'failed' : 'pending',
+        canonicalSha256: null,
+        bestAgreeing: 0,
+        quorum: Math.max(shard.quorum, 2),
+        results,
+        undecided,
+      };
+    }
+  }
   const best = provenAlone
     ? candidates
     : groups.reduce<Replica[]>(
@@ -171,9 +221,27 @@ export function decideShard(shard: ShardView, replicas: readonly Replica[], agre
   return {
     status: failed ? 'failed' : 'pending',
     canonicalSha256: null,
-    bestAgreeing: best.length,
+    // Only a group that may verify the shard counts towards it: scheduling leases `quorum −
+    // bestAgreeing` more replicas, so a larger group that cannot verify it (newcomers only, or
+    // volunteers who lost their trust since) must not hold the shard back.
+    bestAgreeing: Math.max(0, ...groups.filter(vouched).map((g) => g.length)),
     quorum,
     results,
     undecided,
   };
+}
+
+/**
+ * Asks the arbiter about each group once (one representative stands for its group, which agrees
+ * with it). Undefined when the arbiter cannot decide, so the ordinary rule applies; otherwise the
+ * group that agrees with the coordinator's computation, if any.
+ */
+function judgeDispute(groups: Replica[][], arbitrate: Arbitrate): { winner: Replica[] | null } | undefined {
+  let winner: Replica[] | null = null;
+  for (const g of groups) {
+    const verdict = arbitrate(g[0]!.sha256);
+    if (verdict === 'undecided') return undefined;
+    if (verdict && !winner) winner = g;
+  }
+  return { winner };
 }
