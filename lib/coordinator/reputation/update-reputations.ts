@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import { revokePayments } from '../rewards/revoke-payments';
 
@@ -59,14 +59,36 @@ export async function updateReputations(tx: Tx, now: Date, events: ReputationEve
  *   of theirs that no proof backs (`check_verdict` is not `valid`). Results a kernel proof checked
  *   (Freivalds, ringers) were re-verified by that proof and keep their credit; an unproven result
  *   cannot be re-verified without recomputing it, so its unpaid credit is revoked.
- * - Shards their unproven result verified alone (adaptive replication) go back to `pending` with a
- *   quorum of 2 while their job is still running and not yet due for assembly, so an independent
- *   replica decides them.
+ * - Shards their unproven result helped verify — alone (adaptive replication) or in the group that
+ *   first verified it (a bloc member's partner may be a bloc member too), not as a later
+ *   known-answer replica — go back to `pending` with a quorum of at least 2 while their job is still
+ *   running and not yet due for assembly. Their result there is void; the rest of that group waits
+ *   for the new decision, its unpaid credit withdrawn until then (re-credited once, if it holds).
  */
 export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: string[]): Promise<void> {
   const ids = sql.join(
     volunteerIds.map((id) => sql`${id}::uuid`),
     sql`, `,
+  );
+  const lastEpoch = sql`COALESCE((SELECT max(created_at) FROM reward_epochs), '-infinity'::timestamptz)`;
+  // Read before the credit goes: the verifying group is the one credited first on the shard.
+  const verifiedBy = await queryRows<{ shard_id: string; job_id: string }>(
+    tx,
+    sql`
+      SELECT s.id AS shard_id, s.job_id
+      FROM results r
+      JOIN shards s ON s.id = r.shard_id
+      JOIN jobs j ON j.id = s.job_id
+      WHERE r.volunteer_id IN (${ids}) AND r.status = 'valid' AND r.check_verdict = 'plausible'
+        AND s.status = 'verified' AND r.sha256 = s.canonical_sha256
+        AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
+        AND (s.trusted_volunteer_id = r.volunteer_id OR EXISTS (
+          SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at = (
+            SELECT min(c2.created_at) FROM credits c2 JOIN results r2 ON r2.id = c2.result_id
+            WHERE r2.shard_id = s.id)))
+      ORDER BY s.id
+      FOR UPDATE OF s
+    `,
   );
   const revoked = await queryRows<{ result_id: string }>(
     tx,
@@ -75,7 +97,7 @@ export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: strin
       USING results r
       WHERE c.result_id = r.id AND c.volunteer_id IN (${ids})
         AND r.check_verdict IS DISTINCT FROM 'valid'
-        AND c.created_at > COALESCE((SELECT max(created_at) FROM reward_epochs), '-infinity'::timestamptz)
+        AND c.created_at > ${lastEpoch}
       RETURNING c.result_id
     `,
   );
@@ -92,21 +114,62 @@ export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: strin
       )})
     `);
   }
-  const reopened = await queryRows<{ job_id: string }>(
+  if (verifiedBy.length > 0) await reopenShards(tx, now, ids, verifiedBy, lastEpoch);
+}
+
+async function reopenShards(
+  tx: Tx,
+  now: Date,
+  offenders: SQL,
+  verifiedBy: { shard_id: string; job_id: string }[],
+  lastEpoch: SQL,
+): Promise<void> {
+  const jobOf = new Map(verifiedBy.map((r) => [r.shard_id, r.job_id]));
+  const shardList = sql.join(
+    [...jobOf.keys()].map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    UPDATE results SET status = 'invalid', reason = 'void: its volunteer later returned a wrong result'
+    WHERE shard_id IN (${shardList}) AND volunteer_id IN (${offenders}) AND status = 'valid'
+      AND check_verdict = 'plausible'
+  `);
+  // Partners whose credit an epoch already recorded keep it (and their verdict); the rest wait.
+  const waiting = await queryRows<{ id: string; volunteer_id: string }>(
     tx,
     sql`
-      UPDATE shards s SET status = 'pending', quorum = 2, best_agreeing = 0, canonical_sha256 = NULL,
-        trusted_volunteer_id = NULL
-      FROM jobs j
-      WHERE j.id = s.job_id AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
-        AND s.status = 'verified' AND s.trusted_volunteer_id IN (${ids})
-        AND EXISTS (SELECT 1 FROM results r WHERE r.shard_id = s.id
-          AND r.volunteer_id = s.trusted_volunteer_id AND r.sha256 = s.canonical_sha256)
-      RETURNING s.job_id
+      UPDATE results r SET status = 'pending'
+      WHERE r.shard_id IN (${shardList}) AND r.status = 'valid' AND r.check_verdict = 'plausible'
+        AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at <= ${lastEpoch})
+      RETURNING r.id, r.volunteer_id
     `,
   );
+  if (waiting.length > 0) {
+    const waitingIds = sql.join(
+      waiting.map((r) => sql`${r.id}::uuid`),
+      sql`, `,
+    );
+    await tx.execute(sql`DELETE FROM credits WHERE result_id IN (${waitingIds})`);
+    await revokePayments(
+      tx,
+      waiting.map((r) => r.id),
+    );
+    const perVolunteer = new Map<string, number>();
+    for (const r of waiting) perVolunteer.set(r.volunteer_id, (perVolunteer.get(r.volunteer_id) ?? 0) + 1);
+    for (const id of [...perVolunteer.keys()].sort()) {
+      await tx.execute(sql`
+        UPDATE volunteers SET shards_done = GREATEST(shards_done - ${perVolunteer.get(id)!}, 0)
+        WHERE id = ${id}::uuid
+      `);
+    }
+  }
+  await tx.execute(sql`
+    UPDATE shards SET status = 'pending', quorum = GREATEST(quorum, 2), best_agreeing = 0,
+      canonical_sha256 = NULL, trusted_volunteer_id = NULL, validate_after = ${now}
+    WHERE id IN (${shardList})
+  `);
   const perJob = new Map<string, number>();
-  for (const r of reopened) perJob.set(r.job_id, (perJob.get(r.job_id) ?? 0) + 1);
+  for (const jobId of jobOf.values()) perJob.set(jobId, (perJob.get(jobId) ?? 0) + 1);
   for (const jobId of [...perJob.keys()].sort()) {
     await tx.execute(sql`
       UPDATE jobs SET shards_verified = shards_verified - ${perJob.get(jobId)!}, updated_at = ${now}

@@ -172,7 +172,8 @@ export async function writeVerdicts(
       // Paid jobs pay these same results (only rows this transaction moved to valid) from their reservations.
       await payVerifiedResults(tx, credited);
     }
-    await updateJobs(tx, now, jobDelta);
+    // Reputations first: a volunteer caught here reopens the shards it helped verify, before this
+    // step's counters could make their job due for assembly.
     await updateReputations(
       tx,
       now,
@@ -188,6 +189,7 @@ export async function writeVerdicts(
             ],
       ),
     );
+    await updateJobs(tx, now, jobDelta);
     for (const id of [...volunteerDelta.keys()].sort()) {
       const d = volunteerDelta.get(id)!;
       await tx.execute(sql`

@@ -5,7 +5,7 @@ import { leaseRandom } from '@/lib/coordinator/scheduling/lease-shards';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
-import { corrupt, creditCount, mandelbrotJob, matmulJob, reputation } from './trust-fixtures';
+import { creditCount, lieOnce, mandelbrotJob, matmulJob, reputation } from './trust-fixtures';
 import { SimVolunteer } from './volunteer-sim';
 
 // Reputation and adaptive replication (issue 13, item 4; BOINC's consecutive-valid scheme).
@@ -30,20 +30,6 @@ async function shardRow(shardId: string) {
     sql`SELECT status, quorum, trusted_volunteer_id FROM shards WHERE id = ${shardId}::uuid`,
   );
   return row!;
-}
-
-/** Leases one matmul shard and answers it wrongly (Freivalds proves it wrong). */
-async function lieOnce(liar: SimVolunteer): Promise<void> {
-  const owner = await SimVolunteer.register();
-  const { jobId } = await matmulJob(owner, 3, 3);
-  const [lease] = await liar.lease(1, { kernels: ['matmul'] });
-  expect(lease!.jobId).toBe(jobId);
-  const [answer] = await liar.submitBatch([
-    { leaseId: lease!.leaseId, bytes: corrupt(await liar.compute(lease!)) },
-  ]);
-  expect(answer!.status).toBe('pending');
-  await settle();
-  expect((await api.cancel(owner.token, jobId)).status).toBe(200);
 }
 
 describe(`reputation and adaptive replication (${backend})`, () => {

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { type Queryable, queryRows } from '@/lib/db/client';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, toBase64 } from './harness';
-import type { SimVolunteer } from './volunteer-sim';
+import { api, settle, toBase64 } from './harness';
+import { SimVolunteer } from './volunteer-sim';
 
 /** A mandelbrot job of 6 tiles: a quorum kernel (results are only plausible alone). */
 export async function mandelbrotJob(
@@ -82,4 +82,18 @@ export function corrupt(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes);
   out[out.length - 2] = (out[out.length - 2]! + 1) & 0xff;
   return out;
+}
+
+/** Leases one matmul shard and answers it wrongly (Freivalds proves it wrong): the liar is caught. */
+export async function lieOnce(liar: SimVolunteer): Promise<void> {
+  const owner = await SimVolunteer.register();
+  const { jobId } = await matmulJob(owner, 3, 3);
+  const [lease] = await liar.lease(1, { kernels: ['matmul'] });
+  expect(lease!.jobId).toBe(jobId);
+  const [answer] = await liar.submitBatch([
+    { leaseId: lease!.leaseId, bytes: corrupt(await liar.compute(lease!)) },
+  ]);
+  expect(answer!.status).toBe('pending');
+  await settle();
+  expect((await api.cancel(owner.token, jobId)).status).toBe(200);
 }
