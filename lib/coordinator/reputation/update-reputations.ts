@@ -129,11 +129,15 @@ async function reopenShards(
     [...jobOf.keys()].map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  await tx.execute(sql`
-    UPDATE results SET status = 'invalid', reason = 'void: its volunteer later returned a wrong result'
-    WHERE shard_id IN (${shardList}) AND volunteer_id IN (${offenders}) AND status = 'valid'
-      AND check_verdict = 'plausible'
-  `);
+  const voided = await queryRows<{ shard_id: string }>(
+    tx,
+    sql`
+      UPDATE results SET status = 'invalid', reason = 'void: its volunteer later returned a wrong result'
+      WHERE shard_id IN (${shardList}) AND volunteer_id IN (${offenders}) AND status = 'valid'
+        AND check_verdict = 'plausible'
+      RETURNING shard_id
+    `,
+  );
   // Partners whose credit an epoch already recorded keep it (and their verdict); the rest wait.
   const waiting = await queryRows<{ id: string; volunteer_id: string }>(
     tx,
@@ -163,10 +167,19 @@ async function reopenShards(
       `);
     }
   }
+  // A void result is unpaid, so it frees its slot as a refused one does (decide-shard.ts), within
+  // replication.max × 3 results.
+  const freed = new Map<string, number>();
+  for (const r of voided) freed.set(r.shard_id, (freed.get(r.shard_id) ?? 0) + 1);
   await tx.execute(sql`
-    UPDATE shards SET status = 'pending', quorum = GREATEST(quorum, 2), best_agreeing = 0,
-      canonical_sha256 = NULL, trusted_volunteer_id = NULL, validate_after = ${now}
-    WHERE id IN (${shardList})
+    UPDATE shards s SET status = 'pending', quorum = GREATEST(s.quorum, 2), best_agreeing = 0,
+      canonical_sha256 = NULL, trusted_volunteer_id = NULL, validate_after = ${now},
+      max_results = GREATEST(s.max_results, LEAST(s.max_results + v.freed, j.replication_max * 3))
+    FROM (VALUES ${sql.join(
+      [...jobOf.keys()].map((id) => sql`(${id}::uuid, ${freed.get(id) ?? 0}::int)`),
+      sql`, `,
+    )}) AS v(id, freed), jobs j
+    WHERE s.id = v.id AND j.id = s.job_id
   `);
   const perJob = new Map<string, number>();
   for (const jobId of jobOf.values()) perJob.set(jobId, (perJob.get(jobId) ?? 0) + 1);

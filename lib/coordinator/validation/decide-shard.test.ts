@@ -251,4 +251,24 @@ describe('decideShard', () => {
       expect(asked).toEqual([]);
     });
   });
+
+  it('gives a refused result its slot back, up to the cap, so liars cannot use up a shard', () => {
+    const liars = [replica('l1', 'y', 'invalid'), replica('l2', 'z', 'invalid')];
+    const freed = decideShard(
+      pending({ resultsCount: 4, maxResults: 4, resultsCap: 12 }),
+      [...liars, replica('a', 'x'), replica('b', 'w')],
+      exact,
+    );
+    expect(freed).toMatchObject({ status: 'pending', maxResults: 6 });
+    const capped = decideShard(
+      pending({ resultsCount: 12, maxResults: 11, resultsCap: 12 }),
+      [...liars, replica('a', 'x'), replica('b', 'w')],
+      exact,
+    );
+    expect(capped).toMatchObject({ status: 'failed', maxResults: 12 });
+    // Without a cap nothing is freed (the old rule).
+    expect(
+      decideShard(pending({ resultsCount: 4 }), [...liars, replica('a', 'x'), replica('b', 'w')], exact),
+    ).toMatchObject({ status: 'failed', maxResults: 4 });
+  });
 });

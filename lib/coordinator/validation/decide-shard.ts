@@ -22,6 +22,12 @@ export interface ShardView {
   maxResults: number;
   /** Results received so far, of any verdict. */
   resultsCount: number;
+  /**
+   * Most results the shard may ever receive, refused ones included (`replication.max` × 3): each
+   * result found wrong frees its slot (`maxResults` grows by one) up to this, so liars cannot fail
+   * a submitter's job by using up its replicas. Absent: refused results free nothing.
+   */
+  resultsCap?: number;
   canonicalSha256: string | null;
   /**
    * Adaptive replication: the result of the trusted volunteer whose lease skipped replication
@@ -54,6 +60,8 @@ export interface ShardDecision {
   bestAgreeing: number;
   /** Agreeing results the shard needs from now on (raised to 2 when nothing could be proven). */
   quorum: number;
+  /** The shard's `maxResults` from now on: one more for each result this decision refused, up to `resultsCap`. */
+  maxResults: number;
   /** The status each replica should have now, with the reason for `invalid`. */
   results: Map<string, { status: ResultStatus; reason: string | null }>;
   /** Something could not be decided now: keep the shard due for another look. */
@@ -88,6 +96,26 @@ export function decideShard(
   agree: Agree,
   arbitrate?: Arbitrate,
 ): ShardDecision {
+  const decision = decideWithin(shard, replicas, agree, arbitrate);
+  // Paid results never exceed the reservation (replication.max per shard) while each refused result
+  // frees its slot: a refused result is never paid.
+  const refused = replicas.filter(
+    (r) => r.status === 'pending' && decision.results.get(r.id)?.status === 'invalid',
+  ).length;
+  const maxResults = Math.max(
+    shard.maxResults,
+    Math.min(shard.resultsCap ?? shard.maxResults, shard.maxResults + refused),
+  );
+  const reopened = decision.status === 'failed' && shard.resultsCount < maxResults;
+  return { ...decision, status: reopened ? 'pending' : decision.status, maxResults };
+}
+
+function decideWithin(
+  shard: ShardView,
+  replicas: readonly Replica[],
+  agree: Agree,
+  arbitrate?: Arbitrate,
+): Omit<ShardDecision, 'maxResults'> {
   const results = new Map<string, { status: ResultStatus; reason: string | null }>();
   let undecided = false;
   const safeAgree = (a: Replica, b: Replica): boolean => {

@@ -40,6 +40,7 @@ interface ClaimedShard {
   work_units: number;
   trusted_volunteer_id: string | null;
   job_status: string;
+  replication_max: number;
 }
 
 /**
@@ -69,7 +70,7 @@ export async function validateDueShards(
       WHERE s.id = due.id AND j.id = s.job_id
       RETURNING s.id, s.job_id, s.index, s.kernel, s.params, s.secret, s.inputs, s.status, s.quorum,
         s.max_results, s.results_count, s.canonical_sha256, s.work_units, s.trusted_volunteer_id,
-        j.status AS job_status
+        j.status AS job_status, j.replication_max
     `,
   );
   if (claimed.length === 0) return 0;
@@ -146,6 +147,7 @@ export async function validateDueShards(
               status: shard.status,
               quorum: shard.quorum,
               maxResults: shard.max_results,
+              resultsCap: Number(shard.replication_max) * 3,
               resultsCount: shard.results_count,
               canonicalSha256: shard.canonical_sha256,
               needsTrusted: standing.guarded.has(shard.kernel)

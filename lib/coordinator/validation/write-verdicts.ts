@@ -76,13 +76,13 @@ export async function writeVerdicts(
       const before = byId.get(w.shardId)!;
       if (w.kind === 'closed') {
         shardRows.push(
-          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true, NULL::int)`,
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, NULL::int, NULL::timestamptz, true, NULL::int, NULL::int)`,
         );
         continue;
       }
       if (w.kind === 'undecided') {
         shardRows.push(
-          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false, NULL::int)`,
+          sql`(${w.shardId}::uuid, NULL::text, NULL::int, NULL::text, 0::int, ${retryAt}::timestamptz, false, NULL::int, NULL::int)`,
         );
         continue;
       }
@@ -101,7 +101,7 @@ export async function writeVerdicts(
         writeOfResult.set(r.id, w);
       }
       shardRows.push(
-        sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false, ${d.quorum}::int)`,
+        sql`(${w.shardId}::uuid, ${d.status}::text, ${d.bestAgreeing}::int, ${d.canonicalSha256}::text, ${checked}::int, ${d.undecided ? retryAt : null}::timestamptz, false, ${d.quorum}::int, ${d.maxResults}::int)`,
       );
       const jd = jobDelta.get(w.jobId) ?? { verified: 0, failed: 0 };
       if (d.status === 'verified' && before.status !== 'verified') jd.verified += 1;
@@ -125,7 +125,8 @@ export async function writeVerdicts(
       `,
           );
     // Per shard: new status (NULL = unchanged), best group, canonical result, results now checked
-    // (leave `awaiting`), when to look again (NULL = not due), and whether its job closed.
+    // (leave `awaiting`), when to look again (NULL = not due), whether its job closed, quorum and
+    // most results (a refused result frees its slot, see decide-shard.ts).
     await tx.execute(sql`
       UPDATE shards AS s SET
         status = COALESCE(v.status, s.status),
@@ -133,8 +134,9 @@ export async function writeVerdicts(
         canonical_sha256 = COALESCE(v.canonical_sha256, s.canonical_sha256),
         awaiting = CASE WHEN v.closed THEN 0 ELSE GREATEST(s.awaiting - v.checked, 0) END,
         validate_after = v.validate_after,
-        quorum = COALESCE(v.quorum, s.quorum)
-      FROM (VALUES ${sql.join(shardRows, sql`, `)}) AS v(id, status, best_agreeing, canonical_sha256, checked, validate_after, closed, quorum)
+        quorum = COALESCE(v.quorum, s.quorum),
+        max_results = COALESCE(v.max_results, s.max_results)
+      FROM (VALUES ${sql.join(shardRows, sql`, `)}) AS v(id, status, best_agreeing, canonical_sha256, checked, validate_after, closed, quorum, max_results)
       WHERE s.id = v.id
     `);
 
