@@ -359,15 +359,30 @@ describe(`job lifecycle (${backend})`, () => {
 
   it('fails a job visibly when a shard keeps disagreeing up to replication.max', async () => {
     const owner = await SimVolunteer.register();
-    const job = await hashJob(owner, 500, { min: 2, max: 3 });
-    expect(job.shards).toBe(1);
+    // One 16×16 mandelbrot tile: the sampled check recomputes every pixel but lets two differ
+    // (GPU rounding), so answers two pixels apart each pass it and still disagree with each other.
+    const created = await api.createJob(owner.token, {
+      kernel: 'mandelbrot',
+      params: { width: 16, height: 16, centerX: -0.5, centerY: 0, scale: 3, maxIter: 64, tileSize: 16 },
+      replication: { min: 2, max: 3 },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const job = { jobId: created.body.jobId as string };
+    expect(created.body.shards).toBe(1);
+    const nudge = (bytes: Uint8Array, pixels: number[]) => {
+      const out = new Uint8Array(bytes);
+      const view = new DataView(out.buffer);
+      for (const p of pixels)
+        view.setUint32(4 * p, view.getUint32(4 * p, true) === 0 ? 1 : view.getUint32(4 * p, true) - 1, true);
+      return out;
+    };
     const volunteers = await Promise.all([1, 2, 3].map(() => SimVolunteer.register()));
     for (const [i, v] of volunteers.entries()) {
       const [lease] = await v.lease(1);
       expect(lease, `volunteer ${i} should get a replica`).toBeDefined();
       const honest = await v.compute(lease!);
-      // Three different, individually plausible answers: honest, one nonce dropped, none at all.
-      const answer = i === 0 ? honest : i === 1 ? honest.slice(8) : new Uint8Array(0);
+      // Three different, individually plausible answers.
+      const answer = i === 0 ? honest : i === 1 ? nudge(honest, [0, 1]) : nudge(honest, [2, 3]);
       const [r] = await v.submitBatch([{ leaseId: lease!.leaseId, bytes: answer }]);
       expect(r!.error).toBeUndefined();
       await settle();
@@ -382,6 +397,35 @@ describe(`job lifecycle (${backend})`, () => {
     expect(await count('credits', sql`job_id = ${job.jobId}::uuid`)).toBe(0);
     const extra = await SimVolunteer.register();
     expect(await extra.lease(10)).toEqual([]);
+  });
+
+  it('gives the slot of a result its check refused to another volunteer: liars cannot use up a shard', async () => {
+    const owner = await SimVolunteer.register();
+    const job = await hashJob(owner, 500, { min: 2, max: 3 });
+    expect(job.shards).toBe(1);
+    const [honest, liar1, liar2, late] = await Promise.all([1, 2, 3, 4].map(() => SimVolunteer.register()));
+    const answer = async (v: SimVolunteer, lie: boolean) => {
+      const [lease] = await v.lease(1);
+      expect(lease).toBeDefined();
+      // "No matches" without searching: the shard's ringers are missing, so the check refuses it.
+      const bytes = lie ? new Uint8Array(0) : await v.compute(lease!);
+      await v.submitBatch([{ leaseId: lease!.leaseId, bytes }]);
+      await settle();
+    };
+    await answer(liar1!, true);
+    await answer(honest!, false);
+    await answer(liar2!, true);
+    // Three results, replication.max 3 — but two were refused, so the shard still takes replicas.
+    expect((await api.job(job.jobId)).body.status).toBe('running');
+    await answer(late!, false);
+    expect((await api.job(job.jobId)).body.status).toBe('completed');
+    expect(await count('credits', sql`job_id = ${job.jobId}::uuid`)).toBe(2);
+    expect(
+      await count(
+        'results',
+        sql`status = 'invalid' AND volunteer_id IN (${liar1!.id}::uuid, ${liar2!.id}::uuid)`,
+      ),
+    ).toBe(2);
   });
 
   it('lets only the owner cancel, then hands out and accepts no more work for the job', async () => {
