@@ -4,6 +4,12 @@
 const nextConfig = {
   // Build output folder; parallel test runs on one checkout give each its own (NEXT_DIST_DIR).
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
+  // No Turbopack cache on disk for `next dev`. A dev server that starts on the cache a previous one
+  // left in .next/dev/cache answers the browser's HMR subscription to the shared client entry with
+  // `restart` on every page load, so an open page reloads again and again after `npm run dev` is
+  // restarted (seen on /rewards, /jobs/new, /leaderboard; not when `/` was compiled first).
+  // Starting cold costs a few seconds of compiling.
+  experimental: { turbopackFileSystemCacheForDev: false },
   // WGSL kernels are imported as strings (shaders/*.wgsl).
   turbopack: { rules: { '*.wgsl': { type: 'raw' } } },
   // `next dev` opened at 127.0.0.1 (tests, the widget) must still hydrate.

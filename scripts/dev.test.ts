@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type { NextConfig } from 'next';
 import { describe, expect, it } from 'vitest';
 
 describe('npm start (scripts/dev.ts --start)', () => {
@@ -17,5 +18,16 @@ describe('npm start (scripts/dev.ts --start)', () => {
     expect(child.stderr).toMatch(
       /Spare Cycles cannot start: Invalid environment: PUBLIC_URL: required in production/,
     );
+  });
+});
+
+describe('npm run dev (next dev)', () => {
+  it('keeps no Turbopack cache on disk: a restart on the old cache reloads open pages in a loop', async () => {
+    // Reproduced by hand only (a browser over two dev-server sessions, about two minutes): start
+    // `npm run dev`, open `/`, stop it, start it again and open `/rewards` — with the cache on, the
+    // HMR subscription answers `restart` on every load and the page reloads about twice a second.
+    const configUrl = new URL('../next.config.js', import.meta.url).href;
+    const { default: nextConfig } = (await import(configUrl)) as { default: NextConfig };
+    expect(nextConfig.experimental?.turbopackFileSystemCacheForDev).toBe(false);
   });
 });
