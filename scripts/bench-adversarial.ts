@@ -11,17 +11,22 @@ import { leaseShards } from '../lib/coordinator/scheduling/lease-shards';
 import { acceptResults } from '../lib/coordinator/validation/accept-results';
 import { getBlobs } from '../lib/db/blobs';
 import { type Db, openDb, queryRows, setDbHandle } from '../lib/db/client';
+import type { ShardInputRef } from '../lib/db/schema';
+import type { ShardSpec } from '../lib/kernels/kernel';
+import { writeNpy } from '../lib/kernels/npy';
 import { getKernel } from '../lib/kernels/registry';
 
 /**
  * `npm run bench:adversarial`: simulated volunteers against the real coordinator in-process (the
  * lease, accept and validation code, on an embedded PGlite), with a colluding bloc of 10 %, 20 % and
- * 30 % of the population playing one of three strategies on a `mandelbrot` job (a quorum kernel:
- * nothing proves a tile alone):
+ * 30 % of the population playing one of three strategies on one job of `--kernel`:
+ * `mandelbrot` (default; a quorum kernel: nothing proves a tile alone) or `matmul` (Freivalds proves
+ * each tile alone, so one replica is enough):
  *
- * - `lazy`: new identities iterating only to maxIter/10 (1 % of the work);
- * - `identical-wrong`: new identities all returning the same forged tile (the honest tile with one
- *   pixel changed — passes the sampled check with high probability, so only replicas can tell);
+ * - `lazy`: new identities doing a fraction of the work (mandelbrot: iterating only to maxIter/10;
+ *   matmul: summing only the first tenth of the inner dimension);
+ * - `identical-wrong`: new identities all returning the same forged tile (the honest tile with two
+ *   values changed — for mandelbrot it passes the sampled check, so only replicas can tell);
  * - `honest-then-cheat`: identities that earned trust with an honest history (seeded reputation, as
  *   an accelerated clock would give them) and now all return the same forged tile.
  *
@@ -31,7 +36,8 @@ import { getKernel } from '../lib/kernels/registry';
  * known-answer shards. Printed per case: wrong results accepted (count, per million shards), the
  * bloc's share of credit, and compute ÷ useful (results computed ÷ shards).
  *
- * Options: --volunteers N (1000), --tiles N (edge of the tile grid, 32 → 1024 shards), --cases a,b,
+ * Options: --kernel mandelbrot|matmul, --volunteers N (1000), --tiles N (edge of the tile grid,
+ * 32 → 1024 shards), --cases a,b,
  * --fractions 0.1,0.2 (bloc sizes), --verbose (progress per round on stderr).
  */
 const args = process.argv.slice(2);
@@ -48,17 +54,89 @@ const fractions = args.includes('--fractions')
 const verbose = args.includes('--verbose');
 
 type Strategy = 'lazy' | 'identical-wrong' | 'honest-then-cheat';
-const kernel = getKernel('mandelbrot')!;
+const kernelName = args.includes('--kernel') ? args[args.indexOf('--kernel') + 1]! : 'mandelbrot';
+const kernel = getKernel(kernelName)!;
 const tile = 16;
-const params = {
-  width: tile * tilesEdge,
-  height: tile * tilesEdge,
-  centerX: -0.6,
-  centerY: 0,
-  scale: 2.8,
-  maxIter: 64,
-  tileSize: tile,
-};
+
+/** What the bench runs: the job, and the three kinds of answer a volunteer may give for a shard. */
+interface Workload {
+  params: Record<string, unknown>;
+  inputs: Record<string, Uint8Array>;
+  describe: string;
+  /** The answer of a volunteer who skips most of the work. */
+  lazy(spec: ShardSpec<unknown>): Uint8Array;
+  /** Two values of the honest answer changed, the same for every bloc member. */
+  forge(honest: Uint8Array): Uint8Array;
+}
+
+function seeded(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let x = seed;
+  for (let i = 0; i < count; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    out[i] = (x / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+function workload(): Workload {
+  if (kernelName === 'matmul') {
+    const m = tile * tilesEdge;
+    const k = 64;
+    return {
+      params: { m, n: m, k, tileRows: tile, tileCols: tile },
+      inputs: { a: writeNpy(m, k, seeded(m * k, 7)), b: writeNpy(k, m, seeded(k * m, 11)) },
+      describe: `matmul ${m}×${k}·${k}×${m}`,
+      lazy: (spec) => {
+        // The product over the first tenth of the inner dimension only.
+        const p = spec.params as { k: number };
+        const part = Math.max(1, Math.floor(p.k / 10));
+        const a = spec.inputs.a!;
+        const rows = a.length / 4 / p.k;
+        const cut = new Float32Array(rows * p.k);
+        const full = new Float32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+        for (let r = 0; r < rows; r++) for (let c = 0; c < part; c++) cut[r * p.k + c] = full[r * p.k + c]!;
+        return kernel.reference({ ...spec, inputs: { ...spec.inputs, a: new Uint8Array(cut.buffer) } });
+      },
+      forge: (honest) => {
+        const out = new Uint8Array(honest);
+        const view = new DataView(out.buffer);
+        for (const at of [0, out.length - 4]) view.setFloat32(at, view.getFloat32(at, true) + 1, true);
+        return out;
+      },
+    };
+  }
+  const params = {
+    width: tile * tilesEdge,
+    height: tile * tilesEdge,
+    centerX: -0.6,
+    centerY: 0,
+    scale: 2.8,
+    maxIter: 64,
+    tileSize: tile,
+  };
+  return {
+    params,
+    inputs: {},
+    describe: `mandelbrot ${params.width}×${params.height}`,
+    lazy: (spec) => {
+      const p = spec.params as typeof params;
+      return kernel.reference({
+        params: { ...p, maxIter: Math.max(1, Math.floor(p.maxIter / 10)) },
+        inputs: {},
+      });
+    },
+    forge: (honest) => {
+      const out = new Uint8Array(honest);
+      const view = new DataView(out.buffer);
+      // Two pixels (one may differ between honest GPUs), the same for every bloc member.
+      for (const at of [Math.floor(out.length / 8) * 4, Math.floor(out.length / 6) * 4])
+        view.setUint32(at, view.getUint32(at, true) === 0 ? 7 : 0, true);
+      return out;
+    },
+  };
+}
+const work = workload();
 
 interface Sim {
   id: string;
@@ -72,15 +150,6 @@ function shuffle<T>(items: T[]): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
-}
-
-function forge(honest: Uint8Array): Uint8Array {
-  const out = new Uint8Array(honest);
-  const view = new DataView(out.buffer);
-  // Two pixels (one may differ between honest GPUs), the same for every bloc member.
-  for (const at of [Math.floor(out.length / 8) * 4, Math.floor(out.length / 6) * 4])
-    view.setUint32(at, view.getUint32(at, true) === 0 ? 7 : 0, true);
-  return out;
 }
 
 async function runCase(strategy: Strategy, fraction: number) {
@@ -107,23 +176,38 @@ async function runCase(strategy: Strategy, fraction: number) {
             .slice(i, i + 500)
             .map(
               (s) =>
-                sql`(${s.id}::uuid, 'mandelbrot', ${10 + Math.floor(Math.random() * 21)}, ${clock.now()})`,
+                sql`(${s.id}::uuid, ${kernelName}, ${10 + Math.floor(Math.random() * 21)}, ${clock.now()})`,
             ),
           sql`, `,
         )}`);
     }
     const job = await createJob(db, {
       ownerId: owner.volunteerId,
-      kernel: 'mandelbrot',
-      params,
-      inputs: {},
+      kernel: kernelName,
+      params: work.params,
+      inputs: work.inputs,
       visibility: 'public',
     });
+    // Each shard's spec (params and input bytes, as a worker gets them) and honest answer.
+    const specs = new Map<string, ShardSpec<unknown>>();
+    for (const row of await queryRows<{ id: string; params: unknown; inputs: ShardInputRef[] }>(
+      db,
+      sql`SELECT id, params, inputs FROM shards WHERE job_id = ${job.jobId}::uuid`,
+    )) {
+      const bytes = await getBlobs(
+        db,
+        row.inputs.map((ref) => ref.sha256),
+      );
+      specs.set(row.id, {
+        params: row.params,
+        inputs: Object.fromEntries(row.inputs.map((ref) => [ref.name, bytes.get(ref.sha256)!])),
+      });
+    }
     const honestCache = new Map<string, Uint8Array>();
-    const honestAnswer = (shardParams: unknown, shardId: string) => {
+    const honestAnswer = (shardId: string) => {
       let bytes = honestCache.get(shardId);
       if (!bytes) {
-        bytes = kernel.reference({ params: shardParams, inputs: {} });
+        bytes = kernel.reference(specs.get(shardId)!);
         honestCache.set(shardId, bytes);
       }
       return bytes;
@@ -177,23 +261,14 @@ async function runCase(strategy: Strategy, fraction: number) {
         });
         if (leased.length === 0) continue;
         const parts = leased.map((l) => {
-          const honest = honestAnswer(l.params, l.shardId);
+          const honest = honestAnswer(l.shardId);
           computed += 1;
           if (!sim.bloc) {
             computedHonestly += 1;
             return { leaseId: l.leaseId, bytes: honest };
           }
-          if (strategy === 'lazy') {
-            const p = l.params as typeof params;
-            return {
-              leaseId: l.leaseId,
-              bytes: kernel.reference({
-                params: { ...p, maxIter: Math.max(1, Math.floor(p.maxIter / 10)) },
-                inputs: {},
-              }),
-            };
-          }
-          return { leaseId: l.leaseId, bytes: forge(honest) };
+          if (strategy === 'lazy') return { leaseId: l.leaseId, bytes: work.lazy(specs.get(l.shardId)!) };
+          return { leaseId: l.leaseId, bytes: work.forge(honest) };
         });
         await acceptResults(db, sim.id, parts);
       }
@@ -215,8 +290,7 @@ async function runCase(strategy: Strategy, fraction: number) {
     for (const s of shards) {
       if (s.status !== 'verified') continue;
       verified += 1;
-      const spec = { params: s.params, inputs: {} };
-      if (!kernel.verify.compare(spec, canon.get(s.canonical_sha256!)!, honestAnswer(s.params, s.id)))
+      if (!kernel.verify.compare(specs.get(s.id)!, canon.get(s.canonical_sha256!)!, honestAnswer(s.id)))
         wrong += 1;
     }
     const credit = await queryRows<{ bloc: boolean; units: number }>(
@@ -254,7 +328,7 @@ async function runCase(strategy: Strategy, fraction: number) {
 
 async function main(): Promise<void> {
   console.log(
-    `bench:adversarial — ${volunteersTotal} volunteers, mandelbrot ${params.width}×${params.height} in ${tilesEdge * tilesEdge} tiles, run ${randomUUID().slice(0, 8)}`,
+    `bench:adversarial — ${volunteersTotal} volunteers, ${work.describe} in ${tilesEdge * tilesEdge} tiles, run ${randomUUID().slice(0, 8)}`,
   );
   const rows = [];
   for (const strategy of ['lazy', 'identical-wrong', 'honest-then-cheat'] as const) {

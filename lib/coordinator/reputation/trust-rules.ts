@@ -21,7 +21,8 @@ export const trustedActiveMs = 3_600_000;
 
 /**
  * Largest shard (in work units, 10⁶ operations) the coordinator computes itself to settle a dispute
- * between trusted volunteers — about a CPU second in the kernels' JavaScript references. Each
+ * between trusted volunteers: 0.5–2 CPU seconds in the kernels' JavaScript references (mandelbrot,
+ * montecarlo), inside the validator's 10 s budget per shard. Each
  * dispute costs the losing side its reputation (ten valid results to earn back), so a trusted bloc
  * cannot make the coordinator compute more than one shard per ten it computed honestly.
  */
