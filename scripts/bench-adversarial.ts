@@ -245,7 +245,39 @@ async function runCase(strategy: Strategy, fraction: number) {
                   WHERE r.shard_id = s.id) AS results
               FROM shards s WHERE s.job_id = ${job.jobId}::uuid AND s.status = 'pending' LIMIT 5`,
         );
-        console.error('stalled: no shard settled in 3 rounds; pending shards:', JSON.stringify(stuck));
+        const [held] = await queryRows<{ full: number; active: number }>(
+          db,
+          sql`SELECT count(*) FILTER (WHERE n >= 4)::int AS full, coalesce(sum(n), 0)::int AS active FROM (
+                SELECT volunteer_id, count(*) AS n FROM leases WHERE state = 'active' GROUP BY 1) t`,
+        );
+        console.error(
+          'stalled: no shard settled in 3 rounds; pending shards:',
+          JSON.stringify(stuck),
+          'leases:',
+          JSON.stringify(held),
+        );
+        // What an honest volunteer's request gets now, and what it holds.
+        const probe = sims.find((x) => !x.bloc)!;
+        const got = await leaseShards(db, {
+          volunteerId: probe.id,
+          max: 1,
+          webgpu: true,
+          adapterClass: 'cpu',
+          leaseSeconds: 3600,
+          maxLive: 4,
+          networkPrefix: probe.prefix,
+          wallet: null,
+        });
+        const mine = await queryRows(
+          db,
+          sql`SELECT state, shard_id, deadline FROM leases WHERE volunteer_id = ${probe.id}::uuid`,
+        );
+        console.error(
+          'an honest lease request got:',
+          JSON.stringify(got),
+          'its leases:',
+          JSON.stringify(mine),
+        );
         break;
       }
       for (const sim of shuffle([...sims])) {
