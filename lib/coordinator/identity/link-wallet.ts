@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Address } from 'viem';
 import { parseSiweMessage } from 'viem/siwe';
 import type { RewardChain } from '../../chain/reward-chain';
-import { type Queryable, queryRows } from '../../db/client';
+import { type Queryable, queryRows, type Tx } from '../../db/client';
 import { ApiError } from '../../errors';
 import type { SiweVerifyResponse } from '../../protocol/auth';
 import { clock } from '../clock';
+import { reopenShards } from '../validation/reopen-shards';
 import { verifySiweSignature } from './verify-siwe-signature';
 
 export interface LinkWalletInput {
@@ -132,6 +133,37 @@ export async function linkWallet(db: Queryable, input: LinkWalletInput): Promise
       );
     }
     await tx.execute(sql`UPDATE volunteers SET address = ${address} WHERE id = ${input.volunteerId}::uuid`);
+    if (!linked?.address) await reopenSharedWalletQuorums(tx, input.volunteerId, address, now);
     return { volunteerId: input.volunteerId, address };
   });
+}
+
+/**
+ * A quorum is independent volunteers agreeing. Replicas of one shard never go to volunteers sharing
+ * a wallet (the scheduler checks wallets at lease time), but identities can form a quorum first and
+ * link one wallet afterwards. When that happens, shards of still-running jobs that such a pair
+ * verified together, with no proof behind their results, are decided again (docs/trust.md): the
+ * validator counts one wallet as one vote, so an independent replica is needed.
+ */
+async function reopenSharedWalletQuorums(tx: Tx, volunteerId: string, address: string, now: Date) {
+  const shared = await queryRows<{ shard_id: string; job_id: string }>(
+    tx,
+    sql`
+      SELECT s.id AS shard_id, s.job_id
+      FROM results mine
+      JOIN shards s ON s.id = mine.shard_id
+      JOIN jobs j ON j.id = s.job_id
+      WHERE mine.volunteer_id = ${volunteerId}::uuid AND mine.status = 'valid'
+        AND mine.check_verdict = 'plausible' AND mine.sha256 = s.canonical_sha256
+        AND s.status = 'verified' AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
+        AND EXISTS (
+          SELECT 1 FROM results other JOIN volunteers ov ON ov.id = other.volunteer_id
+          WHERE other.shard_id = s.id AND other.volunteer_id <> mine.volunteer_id
+            AND other.status = 'valid' AND other.check_verdict = 'plausible'
+            AND other.sha256 = s.canonical_sha256 AND ov.address = ${address})
+      ORDER BY s.id
+      FOR UPDATE OF s
+    `,
+  );
+  if (shared.length > 0) await reopenShards(tx, now, shared, null);
 }

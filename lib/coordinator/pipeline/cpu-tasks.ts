@@ -122,7 +122,13 @@ async function validateShard(input: {
   kernel: string;
   spec: { params: unknown; inputs: Record<string, Uint8Array>; secret: unknown };
   shard: ShardView;
-  replicas: { id: string; sha256: string; status: Replica['status']; check: 'valid' | 'plausible' | null }[];
+  replicas: {
+    id: string;
+    sha256: string;
+    status: Replica['status'];
+    check: 'valid' | 'plausible' | null;
+    party?: string;
+  }[];
   bytes: Record<string, Uint8Array>;
 }): Promise<ShardDecision & { checks: Record<string, Replica['check']> }> {
   const kernel = kernelNamed(input.kernel);
@@ -131,21 +137,35 @@ async function validateShard(input: {
   const replicas: Replica[] = [];
   for (const r of input.replicas) {
     if (r.status !== 'pending' || r.check !== null) {
-      replicas.push({ id: r.id, sha256: r.sha256, status: r.status, check: r.check ?? 'plausible' });
+      replicas.push({
+        id: r.id,
+        sha256: r.sha256,
+        status: r.status,
+        check: r.check ?? 'plausible',
+        party: r.party,
+      });
       continue;
     }
     const bytes = input.bytes[r.sha256];
     let verdict: Replica;
-    if (!bytes) verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided' };
+    if (!bytes)
+      verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided', party: r.party };
     else {
       try {
         const v = await kernel.verify.check(spec, bytes);
         verdict =
           v.status === 'invalid'
-            ? { id: r.id, sha256: r.sha256, status: r.status, check: 'invalid', reason: v.reason }
-            : { id: r.id, sha256: r.sha256, status: r.status, check: v.status };
+            ? {
+                id: r.id,
+                sha256: r.sha256,
+                status: r.status,
+                check: 'invalid',
+                reason: v.reason,
+                party: r.party,
+              }
+            : { id: r.id, sha256: r.sha256, status: r.status, check: v.status, party: r.party };
       } catch {
-        verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided' };
+        verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided', party: r.party };
       }
     }
     checks[r.id] = verdict.check;

@@ -271,4 +271,26 @@ describe('decideShard', () => {
       decideShard(pending({ resultsCount: 4 }), [...liars, replica('a', 'x'), replica('b', 'w')], exact),
     ).toMatchObject({ status: 'failed', maxResults: 4 });
   });
+
+  it('counts replicas of one party (a shared wallet or network prefix) as one vote', () => {
+    const sameWallet = decideShard(
+      pending({ resultsCount: 2 }),
+      [
+        { ...replica('a', 'forged'), party: 'w:0xbloc' },
+        { ...replica('b', 'forged'), party: 'w:0xbloc' },
+      ],
+      exact,
+    );
+    expect(sameWallet).toMatchObject({ status: 'pending', bestAgreeing: 1 });
+    const independent = decideShard(
+      pending({ resultsCount: 3 }),
+      [
+        { ...replica('a', 'x'), party: 'w:0xbloc' },
+        { ...replica('b', 'x'), party: 'w:0xbloc' },
+        { ...replica('c', 'x'), party: 'v:c' },
+      ],
+      exact,
+    );
+    expect(independent).toMatchObject({ status: 'verified', bestAgreeing: 2 });
+  });
 });

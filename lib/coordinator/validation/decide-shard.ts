@@ -14,6 +14,11 @@ export interface Replica {
   check: 'valid' | 'plausible' | 'invalid' | 'undecided';
   /** Why the check said `invalid`. */
   reason?: string;
+  /**
+   * Who stands behind it (`partyKeys`): replicas with one key — one volunteer, a shared wallet or
+   * network prefix — count as one vote. Absent: the replica is its own party.
+   */
+  party?: string;
 }
 
 export interface ShardView {
@@ -51,6 +56,9 @@ export type Agree = (a: string, b: string) => boolean | 'undecided';
  */
 export type Arbitrate = (sha256: string) => boolean | 'undecided';
 
+/** Distinct parties among agreeing replicas: what a quorum counts. */
+const votes = (g: readonly Replica[]) => new Set(g.map((r) => r.party ?? r.id)).size;
+
 const arbiterReason = "disagrees with the coordinator's own computation of this disputed shard";
 
 export interface ShardDecision {
@@ -75,7 +83,8 @@ export interface ShardDecision {
  * - A verified shard takes a late replica as `valid` when it agrees with the canonical result.
  * - A result the check proved alone (`valid`) verifies a shard whose quorum is 1, unless another
  *   replica disagrees with it.
- * - Otherwise replicas are grouped by agreement; a group of `quorum` verifies the shard, its members
+ * - Otherwise replicas are grouped by agreement; a group of `quorum` parties (`Replica.party`: one
+ *   volunteer, wallet or network prefix counts once) verifies the shard, its members
  *   become `valid` and every other decided replica `invalid`.
  * - Trusted volunteers who disagree (two groups each holding a trusted result, nothing proven) are
  *   judged by `arbitrate`, the coordinator's own computation, where it can run: the group that agrees
@@ -202,7 +211,7 @@ function decideWithin(
         return {
           status: 'verified',
           canonicalSha256: judged.winner[0]!.sha256,
-          bestAgreeing: judged.winner.length,
+          bestAgreeing: votes(judged.winner),
           quorum: shard.quorum,
           results,
           undecided,
@@ -220,14 +229,14 @@ function decideWithin(
   const best = provenAlone
     ? candidates
     : groups.reduce<Replica[]>(
-        (a, g) => (g.length > a.length || (g.length === a.length && vouched(g) && !vouched(a)) ? g : a),
+        (a, g) => (votes(g) > votes(a) || (votes(g) === votes(a) && vouched(g) && !vouched(a)) ? g : a),
         [],
       );
   // Results nobody could prove (the check said `plausible`) always need two that agree, whatever
   // quorum was asked for: one unproven answer is one volunteer's word.
   const unproven = candidates.some((r) => r.check === 'plausible');
   const quorum = provenAlone || !unproven ? shard.quorum : Math.max(shard.quorum, 2);
-  const verified = provenAlone || (best.length >= quorum && vouched(best));
+  const verified = provenAlone || (votes(best) >= quorum && vouched(best));
   if (verified) {
     const winners = new Set(best);
     for (const r of candidates) {
@@ -238,7 +247,7 @@ function decideWithin(
     return {
       status: 'verified',
       canonicalSha256: (provenAlone ? proven : best[0]!).sha256,
-      bestAgreeing: best.length,
+      bestAgreeing: votes(best),
       quorum,
       results,
       undecided,
@@ -252,7 +261,7 @@ function decideWithin(
     // Only a group that may verify the shard counts towards it: scheduling leases `quorum −
     // bestAgreeing` more replicas, so a larger group that cannot verify it (newcomers only, or
     // volunteers who lost their trust since) must not hold the shard back.
-    bestAgreeing: Math.max(0, ...groups.filter(vouched).map((g) => g.length)),
+    bestAgreeing: Math.max(0, ...groups.filter(vouched).map(votes)),
     quorum,
     results,
     undecided,

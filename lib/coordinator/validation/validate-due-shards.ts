@@ -1,12 +1,13 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { getBlobs } from '../../db/blobs';
 import { type Db, queryRows } from '../../db/client';
-import { results, type ShardInputRef } from '../../db/schema';
+import { leases, results, type ShardInputRef, volunteers } from '../../db/schema';
 import { env } from '../../env';
 import type { ResultStatus, ShardStatus } from '../../protocol/states';
 import { clock } from '../clock';
 import type { CpuPool } from '../pipeline/cpu-pool';
 import { trustedActiveMs, trustedAfter } from '../reputation/trust-rules';
+import { partyKeys } from './party-keys';
 import { type VerdictWrite, writeVerdicts } from './write-verdicts';
 
 export interface ValidateOptions {
@@ -83,8 +84,12 @@ export async function validateDueShards(
       sha256: results.sha256,
       status: results.status,
       checkVerdict: results.checkVerdict,
+      networkPrefix: leases.networkPrefix,
+      wallet: volunteers.address,
     })
     .from(results)
+    .innerJoin(leases, eq(leases.id, results.leaseId))
+    .innerJoin(volunteers, eq(volunteers.id, results.volunteerId))
     .where(
       inArray(
         results.shardId,
@@ -119,6 +124,7 @@ export async function validateDueShards(
   const writes: VerdictWrite[] = await Promise.all(
     claimed.map(async (shard): Promise<VerdictWrite> => {
       const list = replicasByShard.get(shard.id) ?? [];
+      const parties = partyKeys(list);
       const base = {
         shardId: shard.id,
         jobId: shard.job_id,
@@ -166,6 +172,7 @@ export async function validateDueShards(
               sha256: r.sha256,
               status: r.status,
               check: r.checkVerdict,
+              party: parties.get(r.id),
             })),
             bytes: Object.fromEntries(
               list.filter((r) => bytes.has(r.sha256)).map((r) => [r.sha256, bytes.get(r.sha256)!]),

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { LocalAccount } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createSiweMessage } from 'viem/siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSiweNonce } from '@/lib/coordinator/identity/create-siwe-nonce';
+import { linkWallet } from '@/lib/coordinator/identity/link-wallet';
 import { queryRows } from '@/lib/db/client';
 import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
 import { creditCount, lieOnce, mandelbrotJob, reputation } from './trust-fixtures';
@@ -28,6 +33,33 @@ function forgeTile(honest: Uint8Array): Uint8Array {
     view.setUint32(at, count === 0 ? 1 : count - 1, true);
   }
   return out;
+}
+
+/**
+ * Links a wallet through the coordinator's own Sign-In with Ethereum step (`linkWallet`, as
+ * `POST /api/v1/auth/verify` calls it). The route needs a configured reward chain, which this suite
+ * does not start; the signature check is the same for an ordinary key without one.
+ */
+async function signInDirectly(volunteer: SimVolunteer, account: LocalAccount): Promise<void> {
+  const { nonce } = await createSiweNonce(testDb.db, volunteer.id, 300);
+  const message = createSiweMessage({
+    address: account.address,
+    chainId: 31337,
+    domain: 'spare-cycles.test',
+    uri: 'https://spare-cycles.test/',
+    nonce,
+    version: '1',
+    issuedAt: new Date(),
+  });
+  const linked = await linkWallet(testDb.db, {
+    volunteerId: volunteer.id,
+    message,
+    signature: await account.signMessage({ message }),
+    domain: 'spare-cycles.test',
+    chainId: 31337,
+    chain: null,
+  });
+  expect(linked.address).toBe(account.address.toLowerCase());
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -148,5 +180,46 @@ describe(`a trusted bloc (${backend})`, () => {
     // The partner keeps only its 3 honest tiles; it lost its trust with the dispute.
     expect(await creditCount(testDb.db, second.id)).toBe(3);
     expect(await reputation(testDb.db, second.id, 'mandelbrot')).toBeLessThan(10);
+  });
+
+  it('has a quorum decided again when its two identities link one wallet afterwards', async () => {
+    const owner = await SimVolunteer.register();
+    const jobId = await mandelbrotJob(owner);
+    const first = await trusted('198.51.100.42');
+    const second = await trusted('203.0.113.42');
+    const independent = await trusted('192.0.2.42');
+    const firstLeases = await first.lease(3);
+    const secondLeases = await second.lease(6);
+    const together = secondLeases.filter((l) => firstLeases.some((f) => f.shardId === l.shardId));
+    expect(together).toHaveLength(3);
+    const honest = async (v: SimVolunteer, leases: typeof firstLeases) =>
+      v.submitBatch(
+        await Promise.all(leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await v.compute(l) }))),
+      );
+    await honest(first, firstLeases);
+    await honest(second, together);
+    await settle();
+    expect((await api.job(jobId)).body.progress.verified).toBe(3);
+
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    await signInDirectly(first, wallet);
+    expect((await api.job(jobId)).body.progress.verified).toBe(3); // one wallet alone changes nothing
+    await signInDirectly(second, wallet);
+    // One wallet is one vote: the three tiles need an independent replica again.
+    expect((await api.job(jobId)).body.progress.verified).toBe(0);
+    expect(await creditCount(testDb.db, first.id)).toBe(0);
+    expect(await creditCount(testDb.db, second.id)).toBe(0);
+
+    expect(await independent.work()).toBe(6);
+    await honest(
+      second,
+      secondLeases.filter((l) => !together.includes(l)),
+    );
+    await settle();
+    expect((await api.job(jobId)).body.status).toBe('completed');
+    // Right answers, so everyone is credited once: the pair's tiles now with an independent vote.
+    expect(await creditCount(testDb.db, first.id)).toBe(3);
+    expect(await creditCount(testDb.db, second.id)).toBe(6);
+    expect(await creditCount(testDb.db, independent.id)).toBe(6);
   });
 });
