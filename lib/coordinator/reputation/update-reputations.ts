@@ -71,7 +71,6 @@ export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: strin
     volunteerIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  const lastEpoch = lastEpochAt;
   // Read before the credit goes: the verifying group is the one credited first on the shard.
   const verifiedBy = await queryRows<{ shard_id: string; job_id: string }>(
     tx,
@@ -98,7 +97,7 @@ export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: strin
       USING results r
       WHERE c.result_id = r.id AND c.volunteer_id IN (${ids})
         AND r.check_verdict IS DISTINCT FROM 'valid'
-        AND c.created_at > ${lastEpoch}
+        AND c.created_at > ${lastEpochAt}
       RETURNING c.result_id
     `,
   );

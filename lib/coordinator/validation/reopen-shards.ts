@@ -18,7 +18,6 @@ export async function reopenShards(
   verifiedBy: { shard_id: string; job_id: string }[],
   offenders: SQL | null,
 ): Promise<void> {
-  const lastEpoch = lastEpochAt;
   const jobOf = new Map(verifiedBy.map((r) => [r.shard_id, r.job_id]));
   const shardList = sql.join(
     [...jobOf.keys()].map((id) => sql`${id}::uuid`),
@@ -42,7 +41,7 @@ export async function reopenShards(
     sql`
       UPDATE results r SET status = 'pending'
       WHERE r.shard_id IN (${shardList}) AND r.status = 'valid' AND r.check_verdict = 'plausible'
-        AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at <= ${lastEpoch})
+        AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at <= ${lastEpochAt})
       RETURNING r.id, r.volunteer_id
     `,
   );

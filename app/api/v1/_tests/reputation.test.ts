@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
-import { leaseRandom } from '@/lib/coordinator/scheduling/lease-shards';
+import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
