@@ -136,36 +136,23 @@ async function validateShard(input: {
   const checks: Record<string, Replica['check']> = {};
   const replicas: Replica[] = [];
   for (const r of input.replicas) {
+    const known = { id: r.id, sha256: r.sha256, status: r.status, party: r.party };
     if (r.status !== 'pending' || r.check !== null) {
-      replicas.push({
-        id: r.id,
-        sha256: r.sha256,
-        status: r.status,
-        check: r.check ?? 'plausible',
-        party: r.party,
-      });
+      replicas.push({ ...known, check: r.check ?? 'plausible' });
       continue;
     }
     const bytes = input.bytes[r.sha256];
     let verdict: Replica;
-    if (!bytes)
-      verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided', party: r.party };
+    if (!bytes) verdict = { ...known, check: 'undecided' };
     else {
       try {
         const v = await kernel.verify.check(spec, bytes);
         verdict =
           v.status === 'invalid'
-            ? {
-                id: r.id,
-                sha256: r.sha256,
-                status: r.status,
-                check: 'invalid',
-                reason: v.reason,
-                party: r.party,
-              }
-            : { id: r.id, sha256: r.sha256, status: r.status, check: v.status, party: r.party };
+            ? { ...known, check: 'invalid', reason: v.reason }
+            : { ...known, check: v.status };
       } catch {
-        verdict = { id: r.id, sha256: r.sha256, status: r.status, check: 'undecided', party: r.party };
+        verdict = { ...known, check: 'undecided' };
       }
     }
     checks[r.id] = verdict.check;
