@@ -6,7 +6,7 @@ import { type Queryable, queryRows, type Tx } from '../../db/client';
 import { ApiError } from '../../errors';
 import type { SiweVerifyResponse } from '../../protocol/auth';
 import { clock } from '../clock';
-import { reopenShards } from '../validation/reopen-shards';
+import { findReopenableShards, reopenShards } from '../validation/reopen-shards';
 import { verifySiweSignature } from './verify-siwe-signature';
 
 export interface LinkWalletInput {
@@ -146,24 +146,14 @@ export async function linkWallet(db: Queryable, input: LinkWalletInput): Promise
  * validator counts one wallet as one vote, so an independent replica is needed.
  */
 async function reopenSharedWalletQuorums(tx: Tx, volunteerId: string, address: string, now: Date) {
-  const shared = await queryRows<{ shard_id: string; job_id: string }>(
+  const shared = await findReopenableShards(
     tx,
-    sql`
-      SELECT s.id AS shard_id, s.job_id
-      FROM results mine
-      JOIN shards s ON s.id = mine.shard_id
-      JOIN jobs j ON j.id = s.job_id
-      WHERE mine.volunteer_id = ${volunteerId}::uuid AND mine.status = 'valid'
-        AND mine.check_verdict = 'plausible' AND mine.sha256 = s.canonical_sha256
-        AND s.status = 'verified' AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
-        AND EXISTS (
-          SELECT 1 FROM results other JOIN volunteers ov ON ov.id = other.volunteer_id
-          WHERE other.shard_id = s.id AND other.volunteer_id <> mine.volunteer_id
-            AND other.status = 'valid' AND other.check_verdict = 'plausible'
-            AND other.sha256 = s.canonical_sha256 AND ov.address = ${address})
-      ORDER BY s.id
-      FOR UPDATE OF s
-    `,
+    sql`${volunteerId}::uuid`,
+    sql`EXISTS (
+      SELECT 1 FROM results other JOIN volunteers ov ON ov.id = other.volunteer_id
+      WHERE other.shard_id = s.id AND other.volunteer_id <> r.volunteer_id
+        AND other.status = 'valid' AND other.check_verdict = 'plausible'
+        AND other.sha256 = s.canonical_sha256 AND ov.address = ${address})`,
   );
   if (shared.length > 0) await reopenShards(tx, now, shared, null);
 }

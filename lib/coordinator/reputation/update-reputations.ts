@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
-import { revokePayments } from '../rewards/revoke-payments';
-import { lastEpochAt, reopenShards } from '../validation/reopen-shards';
+import { lastEpochAt, revokePayments } from '../rewards/revoke-payments';
+import { findReopenableShards, reopenShards } from '../validation/reopen-shards';
 
 export interface ReputationEvent {
   volunteerId: string;
@@ -72,23 +72,13 @@ export async function revokeUnearnedTrust(tx: Tx, now: Date, volunteerIds: strin
     sql`, `,
   );
   // Read before the credit goes: the verifying group is the one credited first on the shard.
-  const verifiedBy = await queryRows<{ shard_id: string; job_id: string }>(
+  const verifiedBy = await findReopenableShards(
     tx,
-    sql`
-      SELECT s.id AS shard_id, s.job_id
-      FROM results r
-      JOIN shards s ON s.id = r.shard_id
-      JOIN jobs j ON j.id = s.job_id
-      WHERE r.volunteer_id IN (${ids}) AND r.status = 'valid' AND r.check_verdict = 'plausible'
-        AND s.status = 'verified' AND r.sha256 = s.canonical_sha256
-        AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
-        AND (s.trusted_volunteer_id = r.volunteer_id OR EXISTS (
-          SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at = (
-            SELECT min(c2.created_at) FROM credits c2 JOIN results r2 ON r2.id = c2.result_id
-            WHERE r2.shard_id = s.id)))
-      ORDER BY s.id
-      FOR UPDATE OF s
-    `,
+    ids,
+    sql`(s.trusted_volunteer_id = r.volunteer_id OR EXISTS (
+      SELECT 1 FROM credits c WHERE c.result_id = r.id AND c.created_at = (
+        SELECT min(c2.created_at) FROM credits c2 JOIN results r2 ON r2.id = c2.result_id
+        WHERE r2.shard_id = s.id)))`,
   );
   const revoked = await queryRows<{ result_id: string }>(
     tx,

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { type Queryable, queryRows } from '../../db/client';
 
+/** When the last reward epoch was recorded: credit and payments after it are not paid out yet. */
+export const lastEpochAt = sql`COALESCE((SELECT max(created_at) FROM reward_epochs), '-infinity'::timestamptz)`;
+
 /**
  * Takes back what paid jobs paid for results whose credit was just revoked (their volunteer later
  * returned a wrong result, see reputation/update-reputations.ts): the payment and its fee leave the
@@ -20,7 +23,7 @@ export async function revokePayments(tx: Queryable, resultIds: readonly string[]
         keys.map((key) => sql`${key}`),
         sql`, `,
       )})
-        AND created_at > COALESCE((SELECT max(created_at) FROM reward_epochs), '-infinity'::timestamptz)
+        AND created_at > ${lastEpochAt}
       RETURNING job_id, amount::text
     `,
   );

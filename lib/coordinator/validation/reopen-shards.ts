@@ -1,9 +1,38 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
-import { revokePayments } from '../rewards/revoke-payments';
+import { lastEpochAt, revokePayments } from '../rewards/revoke-payments';
 
-/** When the last reward epoch was recorded: credit and payments after it are not paid out yet. */
-export const lastEpochAt = sql`COALESCE((SELECT max(created_at) FROM reward_epochs), '-infinity'::timestamptz)`;
+export interface ReopenableShard {
+  shard_id: string;
+  job_id: string;
+}
+
+/**
+ * Verified shards that may still be decided again, locked: their job is running and not yet due for
+ * assembly, and a result `r` of one of `volunteerIds` is part of the verified answer with no proof
+ * behind it (`valid`, `plausible`, the canonical bytes) — and `r` also meets `condition`.
+ */
+export async function findReopenableShards(
+  tx: Tx,
+  volunteerIds: SQL,
+  condition: SQL,
+): Promise<ReopenableShard[]> {
+  return queryRows<ReopenableShard>(
+    tx,
+    sql`
+      SELECT s.id AS shard_id, s.job_id
+      FROM results r
+      JOIN shards s ON s.id = r.shard_id
+      JOIN jobs j ON j.id = s.job_id
+      WHERE r.volunteer_id IN (${volunteerIds}) AND r.status = 'valid' AND r.check_verdict = 'plausible'
+        AND s.status = 'verified' AND r.sha256 = s.canonical_sha256
+        AND j.status IN ('queued', 'running') AND j.assemble_after IS NULL
+        AND ${condition}
+      ORDER BY s.id
+      FOR UPDATE OF s
+    `,
+  );
+}
 
 /**
  * Puts verified shards of running jobs back to `pending` for a new decision, in the caller's
@@ -15,7 +44,7 @@ export const lastEpochAt = sql`COALESCE((SELECT max(created_at) FROM reward_epoc
 export async function reopenShards(
   tx: Tx,
   now: Date,
-  verifiedBy: { shard_id: string; job_id: string }[],
+  verifiedBy: ReopenableShard[],
   offenders: SQL | null,
 ): Promise<void> {
   const jobOf = new Map(verifiedBy.map((r) => [r.shard_id, r.job_id]));
