@@ -50,9 +50,7 @@ describe(`known-answer shards (${backend})`, () => {
     const job = await matmulJob(owner, 6, 3); // 4 tiles, each proven alone
     const honest = await SimVolunteer.from('198.51.100.50');
     const firstTwo = await honest.lease(2);
-    await honest.submitBatch(
-      await Promise.all(firstTwo.map(async (l) => ({ leaseId: l.leaseId, bytes: await honest.compute(l) }))),
-    );
+    await honest.answer(firstTwo);
     await settle();
     const verified = new Set(firstTwo.map((l) => l.shardId));
     const canonical = new Map(

@@ -189,9 +189,7 @@ describe(`reputation and adaptive replication (${backend})`, () => {
     expect(firstSlots).toHaveLength(6); // the first slot of each shard
     expect(await second.lease(100)).toEqual([]); // the last slot waits for a trusted volunteer
     expect(await veteran.work()).toBe(6);
-    await first.submitBatch(
-      await Promise.all(firstSlots.map(async (l) => ({ leaseId: l.leaseId, bytes: await first.compute(l) }))),
-    );
+    await first.answer(firstSlots);
     await settle();
     expect((await api.job(jobId)).body.status).toBe('completed');
     expect(await creditCount(testDb.db, second.id)).toBe(0);

@@ -88,6 +88,24 @@ async function reasons(volunteerId: string, jobId: string): Promise<string[]> {
   return rows.map((r) => r.reason ?? '');
 }
 
+/**
+ * Two trusted identities holding both replicas of three of a 6-tile mandelbrot job's tiles (`together`,
+ * as `second`'s leases), and `second` alone on the other three (`rest`, leases still live).
+ */
+async function pairOnThreeTiles(addresses: [string, string, string]) {
+  const owner = await SimVolunteer.register();
+  const jobId = await mandelbrotJob(owner);
+  const [first, second, third] = await Promise.all(addresses.map(trusted));
+  const firstLeases = await first!.lease(3);
+  expect(firstLeases).toHaveLength(3);
+  const secondLeases = await second!.lease(6); // the second replica of those 3, the first of the rest
+  expect(secondLeases).toHaveLength(6);
+  const together = secondLeases.filter((l) => firstLeases.some((f) => f.shardId === l.shardId));
+  const rest = secondLeases.filter((l) => !together.includes(l));
+  expect(together).toHaveLength(3);
+  return { jobId, first: first!, second: second!, third: third!, firstLeases, secondLeases, together, rest };
+}
+
 describe(`a trusted bloc (${backend})`, () => {
   it("loses a dispute to the coordinator's own computation instead of supplying the tie-break replica", async () => {
     const owner = await SimVolunteer.register();
@@ -108,11 +126,7 @@ describe(`a trusted bloc (${backend})`, () => {
       honestParts.push({ leaseId: l.leaseId, bytes });
     }
     await honest.submitBatch(honestParts);
-    await forger.submitBatch(
-      await Promise.all(
-        forgedLeases.map(async (l) => ({ leaseId: l.leaseId, bytes: forgeTile(await forger.compute(l)) })),
-      ),
-    );
+    await forger.answer(forgedLeases, forgeTile);
     await settle();
 
     // Every one-against-one split was settled at once: no tie-break replica for the accomplice.
@@ -131,21 +145,18 @@ describe(`a trusted bloc (${backend})`, () => {
   });
 
   it('has the tiles it verified together reopened once one of its members is caught elsewhere', async () => {
-    const owner = await SimVolunteer.register();
-    const jobId = await mandelbrotJob(owner);
-    const first = await trusted('198.51.100.41');
-    const second = await trusted('203.0.113.41');
-    const honest = await trusted('192.0.2.41');
-
-    const firstLeases = await first.lease(3);
-    expect(firstLeases).toHaveLength(3);
-    const secondLeases = await second.lease(6); // the second replica of those 3, the first of the rest
-    expect(secondLeases).toHaveLength(6);
+    const {
+      jobId,
+      first,
+      second,
+      third: honest,
+      firstLeases,
+      secondLeases,
+      together,
+      rest,
+    } = await pairOnThreeTiles(['198.51.100.41', '203.0.113.41', '192.0.2.41']);
     const truth = new Map<string, Uint8Array>();
     for (const l of secondLeases) truth.set(l.shardId, await second.compute(l));
-    const together = secondLeases.filter((l) => firstLeases.some((f) => f.shardId === l.shardId));
-    const rest = secondLeases.filter((l) => !together.includes(l));
-    expect(together).toHaveLength(3);
     const forge = (l: { leaseId: string; shardId: string }) => ({
       leaseId: l.leaseId,
       bytes: forgeTile(truth.get(l.shardId)!),
@@ -183,21 +194,17 @@ describe(`a trusted bloc (${backend})`, () => {
   });
 
   it('has a quorum decided again when its two identities link one wallet afterwards', async () => {
-    const owner = await SimVolunteer.register();
-    const jobId = await mandelbrotJob(owner);
-    const first = await trusted('198.51.100.42');
-    const second = await trusted('203.0.113.42');
-    const independent = await trusted('192.0.2.42');
-    const firstLeases = await first.lease(3);
-    const secondLeases = await second.lease(6);
-    const together = secondLeases.filter((l) => firstLeases.some((f) => f.shardId === l.shardId));
-    expect(together).toHaveLength(3);
-    const honest = async (v: SimVolunteer, leases: typeof firstLeases) =>
-      v.submitBatch(
-        await Promise.all(leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await v.compute(l) }))),
-      );
-    await honest(first, firstLeases);
-    await honest(second, together);
+    const {
+      jobId,
+      first,
+      second,
+      third: independent,
+      firstLeases,
+      together,
+      rest,
+    } = await pairOnThreeTiles(['198.51.100.42', '203.0.113.42', '192.0.2.42']);
+    await first.answer(firstLeases);
+    await second.answer(together);
     await settle();
     expect((await api.job(jobId)).body.progress.verified).toBe(3);
 
@@ -211,10 +218,7 @@ describe(`a trusted bloc (${backend})`, () => {
     expect(await creditCount(testDb.db, second.id)).toBe(0);
 
     expect(await independent.work()).toBe(6);
-    await honest(
-      second,
-      secondLeases.filter((l) => !together.includes(l)),
-    );
+    await second.answer(rest);
     await settle();
     expect((await api.job(jobId)).body.status).toBe('completed');
     // Right answers, so everyone is credited once: the pair's tiles now with an independent vote.

@@ -60,6 +60,15 @@ export class SimVolunteer {
     }[];
   }
 
+  /** Submits the honest answer to each lease, passed through `change` (a liar's edit) when given. */
+  async answer(leases: LeaseJson[], change: (honest: Uint8Array) => Uint8Array = (bytes) => bytes) {
+    return this.submitBatch(
+      await Promise.all(
+        leases.map(async (l) => ({ leaseId: l.leaseId, bytes: change(await this.compute(l)) })),
+      ),
+    );
+  }
+
   /** Leases and honestly completes work until none is left for this volunteer; returns shards done. */
   async work(options: { batch?: number; rounds?: number } = {}): Promise<number> {
     let done = 0;
@@ -73,10 +82,7 @@ export class SimVolunteer {
         leases = await this.lease(options.batch ?? 16);
         if (leases.length === 0) return done;
       }
-      const parts = await Promise.all(
-        leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await this.compute(l) })),
-      );
-      const results = await this.submitBatch(parts);
+      const results = await this.answer(leases);
       for (const r of results) expect(r.error).toBeUndefined();
       done += leases.length;
     }
