@@ -36,10 +36,13 @@ const credit = (leases: LeaseJson[]) =>
 async function doShards(volunteer: SimVolunteer, max: number): Promise<LeaseJson[]> {
   const leases = await volunteer.lease(max);
   expect(leases).toHaveLength(max);
-  for (const r of await volunteer.answer(leases)) expect(r.status).toBe('pending');
+  const parts = await Promise.all(
+    leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await volunteer.compute(l) })),
+  );
+  for (const r of await volunteer.submitBatch(parts)) expect(r.status).toBe('pending');
   await settle();
   // The same bytes again answer the validator's verdict.
-  for (const r of await volunteer.answer(leases)) expect(r.status).toBe('valid');
+  for (const r of await volunteer.submitBatch(parts)) expect(r.status).toBe('valid');
   return leases;
 }
 

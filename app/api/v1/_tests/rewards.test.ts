@@ -141,9 +141,12 @@ async function createJob(shards: number): Promise<void> {
 async function work(volunteer: SimVolunteer, count: number): Promise<bigint> {
   const leases = await volunteer.lease(count);
   expect(leases).toHaveLength(count);
-  for (const result of await volunteer.answer(leases)) expect(result.status).toBe('pending');
+  const parts = await Promise.all(
+    leases.map(async (l) => ({ leaseId: l.leaseId, bytes: await volunteer.compute(l) })),
+  );
+  for (const result of await volunteer.submitBatch(parts)) expect(result.status).toBe('pending');
   await settle();
-  for (const result of await volunteer.answer(leases)) expect(result.status).toBe('valid');
+  for (const result of await volunteer.submitBatch(parts)) expect(result.status).toBe('valid');
   return perShard * BigInt(count);
 }
 
