@@ -419,17 +419,20 @@ describe('reward epochs on anvil', () => {
   it('finds a root that reached the chain before the process could record it (no second transaction)', async () => {
     earned.w1 += await work(b, 1);
     let sent: Hex | undefined;
+    let mined: string | undefined;
     const dying: RewardChain = {
       ...chain,
       sendRoot: async (publication) => {
         sent = await chain.sendRoot(publication);
-        await chain.waitForTransaction(sent);
+        mined = await chain.waitForTransaction(sent).catch((error) => `wait failed: ${error}`);
         throw new Error('process killed after broadcast');
       },
     };
     await expect(closeEpoch(testDb.db, dying)).rejects.toMatchObject({
       code: 'service_unavailable',
     });
+    // The premise: the root really reached the chain before the "crash".
+    expect(mined).toBe('success');
     expect((await dbEpochs()).at(-1)).toMatchObject({ epoch: 5, status: 'publishing', tx_hash: null });
     expect(await chainEpoch()).toBe(5n);
 
