@@ -138,6 +138,21 @@ test('two coordinators and two workers on one Postgres finish jobs; SIGKILL lose
   });
   expect(mm.shards).toBe(60);
 
+  // Presence is shared through the database, not kept per process: a volunteer that asked the
+  // second coordinator for work (none it can run here) counts as donating on the first.
+  const watcher = await register(urls[1]!);
+  const polled = await call(urls[1]!, '/api/v1/leases', {
+    method: 'POST',
+    token: watcher.token,
+    body: JSON.stringify({ max: 1, webgpu: true, kernels: ['mandelbrot'] }),
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(((await polled.json()) as { leases: unknown[] }).leases).toEqual([]);
+  for (const url of urls) {
+    const activity = await (await call(url, `/api/v1/jobs/${mm.jobId}/activity`)).json();
+    expect(activity.volunteersActive, `volunteers donating, as ${url} sees them`).toBe(1);
+  }
+
   const acknowledged = new Map<string, string>();
   let killed = false;
   const volunteer = async (index: number) => {
