@@ -1,6 +1,6 @@
 import { chromium } from 'playwright-core';
-import type { KernelBenchOptions, KernelBenchReport, Timing } from '../app/lab/bench/run-kernel-bench';
 import { chromiumArgs } from '../playwright.config';
+import type { KernelBenchOptions, KernelBenchReport, Timing } from '../workers/kernel-bench-report';
 import { startBenchServer } from './bench-server';
 
 /**

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { type KernelBenchOptions, type KernelBenchReport, runKernelBench } from './run-kernel-bench';
+import type { KernelBenchOptions, KernelBenchReport } from '@/workers/kernel-bench-report';
+import { runKernelBench } from './run-kernel-bench';
 
 /** Defaults for the button; the headless script passes its own. */
 const DEFAULT_OPTIONS: KernelBenchOptions = { sizes: [256, 512], runs: 3, nonces: 2 ** 18, jsMaxSize: 512 };

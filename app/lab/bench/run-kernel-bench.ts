@@ -3,44 +3,9 @@ import { hashsearch } from '@/lib/kernels/hashsearch/hashsearch';
 import { hashsearchShard } from '@/lib/kernels/hashsearch/hashsearch-ringers';
 import { matmul } from '@/lib/kernels/matmul/matmul';
 import { createPrng } from '@/lib/kernels/prng';
-import type { AdapterSummary, RunRequest } from '@/workers/compute-api';
+import type { RunRequest } from '@/workers/compute-api';
 import { createComputeWorker } from '@/workers/create-compute-worker';
-
-export interface KernelBenchOptions {
-  /** Square matmul sizes n (n×n · n×n). */
-  sizes: number[];
-  /** Timed runs per measurement (after one untimed warm-up that creates pipelines). */
-  runs: number;
-  /** Nonces per hashsearch measurement. */
-  nonces: number;
-  /** Skip the plain-JS matmul above this n (it takes seconds per run). */
-  jsMaxSize: number;
-}
-
-/** Median and spread of one measurement, in milliseconds. */
-export interface Timing {
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  /** Median GPU pass time from timestamp queries, where measured. */
-  gpuMedianMs: number | null;
-}
-
-export interface KernelBenchReport {
-  adapter: AdapterSummary;
-  tfjsBackend: string;
-  userAgent: string;
-  matmul: {
-    n: number;
-    /** Our kernel through the compute worker: request posted → result back in the page. */
-    ours: Timing & { shaderKey: string };
-    /** tfjs-backend-webgpu: tensors uploaded, `matMul`, `data()` read back. */
-    tfjs: Timing;
-    /** The CPU reference (`matmul.reference`, i-k-j) on the page's thread; null when skipped. */
-    js: Timing | null;
-  }[];
-  hashsearch: { nonces: number; ours: Timing; js: Timing };
-}
+import type { KernelBenchOptions, KernelBenchReport, Timing } from '@/workers/kernel-bench-report';
 
 function summarize(times: number[], gpu: (number | null)[] = []): Timing {
   const sorted = [...times].sort((a, b) => a - b);
