@@ -1,22 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { api, backend, fromAddress, grantReputation, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, fromAddress, grantReputation, settle, testDbForFile } from './harness';
 import { mandelbrotJob, matmulJob } from './trust-fixtures';
 import { SimVolunteer } from './volunteer-sim';
 
 // Replica assignment a bloc cannot steer (issue 13, item 6). Addresses come as the production
 // server reports them (scripts/next-server.mjs); documentation ranges only.
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 afterEach(() => {
   delete process.env.REGISTRATIONS_PER_PREFIX;

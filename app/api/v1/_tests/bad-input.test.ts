@@ -1,20 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { writeNpy } from '@/lib/kernels/npy';
-import { type Answer, api, backend, openTestDb, type TestDb, toBase64 } from './harness';
+import { type Answer, api, backend, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
+const testDb = testDbForFile();
 let owner: SimVolunteer;
 
 beforeAll(async () => {
-  testDb = await openTestDb();
   owner = await SimVolunteer.register();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
 });
 
 /** Rows in every table a bad request could have written to. */

@@ -8,21 +8,19 @@ import { GET as getResult } from '../jobs/[id]/result/route';
 import { DELETE as deleteJob, GET as getJob } from '../jobs/[id]/route';
 import { GET as listJobs, POST as postJob } from '../jobs/route';
 import { POST as postVolunteers } from '../volunteers/route';
-import { backend, openTestDb, type TestDb } from './harness';
+import { backend, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 // The submitter CLI end to end against the real route handlers and database: its `fetch` hands each
 // request to the route that `next start` would, and simulated volunteers compute while it watches.
-let testDb: TestDb;
+testDbForFile();
 let dir: string;
 
 beforeAll(async () => {
-  testDb = await openTestDb();
   dir = await mkdtemp(path.join(tmpdir(), 'sc-cli-'));
 });
 
 afterAll(async () => {
-  await testDb?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '@/lib/env';
-import { api, backend, openTestDb, type TestDb } from './harness';
+import { api, backend, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+testDbForFile();
 
 afterEach(() => {
   delete process.env.MAX_LIVE_LEASES;

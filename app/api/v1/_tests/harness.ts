@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { drainPipeline, type Pipeline, startPipeline } from '@/lib/coordinator/pipeline/run-pipeline';
-import { type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
+import { type Db, type DbHandle, openDb, setDbHandle } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { createTestDatabase } from '@/scripts/throwaway-postgres';
 import { GET as getNonce } from '../auth/nonce/route';
@@ -95,6 +96,44 @@ export async function openTestDb(): Promise<TestDb> {
     };
   };
   return open();
+}
+
+/** A test file's database, as `testDbForFile` hands it out. */
+export interface TestFileDb {
+  /** The open database (from the file's first `beforeAll` on). */
+  readonly db: Db;
+  /** Closes and re-opens the same data, pipeline included: a coordinator restart. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Gives the calling test file a fresh database: opened before its tests (before the file's own
+ * `beforeAll` hooks, when called first) and disposed of after them.
+ * @example
+ * const testDb = testDbForFile();
+ * it('stores a job', async () => { await createJob(testDb.db, …); });
+ */
+export function testDbForFile(): TestFileDb {
+  let open: TestDb | undefined;
+  beforeAll(async () => {
+    open = await openTestDb();
+  });
+  afterAll(async () => {
+    await open?.dispose();
+  });
+  const opened = (): TestDb => {
+    if (!open)
+      throw new Error('testDbForFile: the database opens in beforeAll; use it inside hooks and tests');
+    return open;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    async restart() {
+      open = await opened().reopen();
+    },
+  };
 }
 
 let current: DbHandle | undefined;

@@ -1,11 +1,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareBudgetMs } from '@/lib/coordinator/jobs/create-job';
 import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
 import { JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { fanOutShader } from '@/lib/coordinator/pipeline/fan-out-shader.fixture';
 import type { Db } from '@/lib/db/client';
-import { api, backend, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 /**
@@ -18,16 +18,11 @@ import { SimVolunteer } from './volunteer-sim';
  */
 const maxStallMs = 1_000;
 
-let testDb: TestDb;
+const testDb = testDbForFile();
 let owner: SimVolunteer;
 
 beforeAll(async () => {
-  testDb = await openTestDb();
   owner = await SimVolunteer.register();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
 });
 
 /** Runs `work` and returns its value with the longest event-loop stall seen meanwhile. */

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GET as getActivity } from '../jobs/[id]/activity/route';
-import { api, backend, openTestDb, type TestDb } from './harness';
+import { api, backend, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+testDbForFile();
 
 async function activity(id: string) {
   const response = await getActivity(new Request(`http://test.local/api/v1/jobs/${id}/activity`), {

@@ -1,24 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { parseNpy } from '@/lib/kernels/npy';
-import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, grantReputation, settle, testDbForFile } from './harness';
 import { corrupt, creditCount, matmulJob, product, reputation } from './trust-fixtures';
 import { type LeaseJson, SimVolunteer } from './volunteer-sim';
 
 // Known-answer shards (issue 13, item 5): verified shards re-issued, indistinguishable from fresh ones.
-let testDb: TestDb;
+const testDb = testDbForFile();
 const realRandom = leaseRandom.next;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
 
 afterEach(() => {
   leaseRandom.next = realRandom;

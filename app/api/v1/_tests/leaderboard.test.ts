@@ -1,22 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getLeaderboard } from '@/lib/coordinator/rewards/get-leaderboard';
 import { volunteers } from '@/lib/db/schema';
 import type { MatmulShardParams } from '@/lib/kernels/matmul/matmul-params';
 import { writeNpy } from '@/lib/kernels/npy';
 import { getKernel } from '@/lib/kernels/registry';
-import { api, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, settle, testDbForFile, toBase64 } from './harness';
 import { type LeaseJson, SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 function matrix(rows: number, cols: number, seed: number): Float32Array {
   const out = new Float32Array(rows * cols);

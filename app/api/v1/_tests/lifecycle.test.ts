@@ -1,22 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { queryRows } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { parseNpy, writeNpy } from '@/lib/kernels/npy';
 import { sha256 } from '@/lib/kernels/sha256';
-import { api, backend, grantReputation, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, backend, grantReputation, settle, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 afterEach(() => {
   clock.now = () => new Date();
@@ -479,7 +471,7 @@ describe(`job lifecycle (${backend})`, () => {
     expect(before.body.progress.verified).toBe(2);
     const held = await worker.lease(1);
 
-    testDb = await testDb.reopen();
+    await testDb.restart();
 
     const after = await api.job(job.jobId);
     expect(after.body.progress).toEqual({ ...before.body.progress, running: 1 });

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { safeError } from '@/lib/log/safe-error';
-import { backend, openTestDb, type TestDb } from './harness';
+import { backend, testDbForFile } from './harness';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 describe(`what a 500 logs (${backend})`, () => {
   it('names the failed query’s reason, never its SQL parameters (the submitter’s job data)', async () => {

@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '@/lib/env';
 import { GET as getMetrics } from '../metrics/route';
-import { api, backend, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
 const adminToken = 'metrics-admin-token-0123456789';
 const savedToken = process.env.ADMIN_TOKEN;
 
 beforeAll(async () => {
   process.env.ADMIN_TOKEN = adminToken;
   resetEnvCache();
-  testDb = await openTestDb();
 });
+// Opened after the settings above: the pipeline it starts reads them.
+testDbForFile();
 
 afterAll(async () => {
-  await testDb?.dispose();
   if (savedToken === undefined) delete process.env.ADMIN_TOKEN;
   else process.env.ADMIN_TOKEN = savedToken;
   resetEnvCache();

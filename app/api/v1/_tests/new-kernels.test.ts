@@ -1,20 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, backend, openTestDb, settle, type TestDb } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, backend, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
+testDbForFile();
 let owner: SimVolunteer;
 const example = readFileSync(path.join(process.cwd(), 'shaders/custom-wgsl-example.wgsl'), 'utf8');
 
 beforeAll(async () => {
-  testDb = await openTestDb();
   owner = await SimVolunteer.register();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
 });
 
 describe(`mandelbrot, montecarlo and wgsl through the API (${backend})`, () => {

@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { f32FromLe, f32ToLe } from '@/lib/kernels/f32-le';
 import { parseNpyArray, writeNpyArray } from '@/lib/kernels/npy';
 import { buildExampleModel, exampleInputNpy, exampleRows } from '@/lib/kernels/onnx/example-model';
 import { runOnnxNode } from '@/lib/kernels/onnx/onnx-node-runner';
 import { denseModel } from '@/lib/kernels/onnx/onnx-test-models';
-import { api, backend, leaseInputs, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, leaseInputs, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
+testDbForFile();
 let owner: SimVolunteer;
 const model = buildExampleModel();
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 beforeAll(async () => {
-  testDb = await openTestDb();
   owner = await SimVolunteer.register();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
 });
 
 describe(`onnx through the API (${backend})`, () => {

@@ -30,7 +30,7 @@ import { syncDeposits } from '@/lib/coordinator/rewards/sync-deposits';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -58,7 +58,6 @@ const perShard = 4_096n * 10n ** 9n; // floor(price × 0.004096)
 const CYCLE = 10n ** 18n;
 
 let anvil: Anvil;
-let testDb: TestDb;
 let dataDir: string;
 let publicClient: PublicClient;
 let distributor: Address;
@@ -100,11 +99,11 @@ beforeAll(async () => {
     PUBLIC_URL: undefined,
   });
   chain = createRewardChain({ rpcUrl: anvil.rpcUrl, chainId: foundry.id, distributor, publisherKey });
-  testDb = await openTestDb();
 });
+// Opened after the settings above: the pipeline it starts reads them.
+const testDb = testDbForFile();
 
 afterAll(async () => {
-  await testDb?.dispose();
   await anvil?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   process.env = savedEnv;
@@ -370,7 +369,7 @@ describe('paid jobs on anvil', () => {
     expect((await syncDeposits(testDb.db, chain, options)).credited).toBe(1);
     expect((await syncDeposits(testDb.db, chain, options)).credited).toBe(0);
 
-    testDb = await testDb.reopen(); // the coordinator restarts
+    await testDb.restart(); // the coordinator restarts
     expect((await syncDeposits(testDb.db, chain, options)).credited).toBe(0);
     // A crash after crediting but before the cursor was stored: everything is read again.
     await testDb.db.execute(sql`DELETE FROM chain_cursors`);

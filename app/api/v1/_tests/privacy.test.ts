@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { deleteUnneededBlobs } from '@/lib/coordinator/privacy/delete-unneeded-blobs';
 import { isBlobCached, sha256Hex } from '@/lib/db/blobs';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, backend, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, backend, settle, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 afterEach(() => {
   clock.now = () => new Date();
@@ -133,7 +125,7 @@ describe(`caches fill only after commit (${backend})`, () => {
     for (const token of [undefined, stranger.token])
       expect((await api.blob(sha, { token })).status).toBe(404);
     // Not even after a restart (the database never had it).
-    testDb = await testDb.reopen();
+    await testDb.restart();
     expect((await api.blob(sha)).status).toBe(404);
   });
 });

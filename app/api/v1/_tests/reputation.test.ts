@@ -1,24 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, grantReputation, settle, testDbForFile } from './harness';
 import { creditCount, lieOnce, mandelbrotJob, matmulJob, reputation } from './trust-fixtures';
 import { SimVolunteer } from './volunteer-sim';
 
 // Reputation and adaptive replication (issue 13, item 4; BOINC's consecutive-valid scheme).
-let testDb: TestDb;
+const testDb = testDbForFile();
 const realRandom = leaseRandom.next;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
 
 afterEach(() => {
   leaseRandom.next = realRandom;

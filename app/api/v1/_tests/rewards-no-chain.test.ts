@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '@/lib/env';
-import { api, openTestDb, type TestDb } from './harness';
+import { api, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 // A coordinator with no chain configured (no RPC_URL, no dev chain in DATA_DIR): the reward
 // endpoints say so with 503s or a `chainError`, never a 500.
-let testDb: TestDb;
 let dataDir: string;
 const savedEnv = { ...process.env };
 const adminToken = 'no-chain-admin-token-0123';
@@ -21,11 +20,11 @@ beforeAll(async () => {
     delete process.env[key];
   }
   resetEnvCache();
-  testDb = await openTestDb();
 });
+// Opened after the settings above: the pipeline it starts reads them.
+testDbForFile();
 
 afterAll(async () => {
-  await testDb?.dispose();
   await rm(dataDir, { recursive: true, force: true });
   process.env = savedEnv;
   resetEnvCache();

@@ -30,7 +30,7 @@ import { startEpochScheduler } from '@/lib/coordinator/rewards/epoch-scheduler';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
-import { api, openTestDb, settle, type TestDb, toBase64 } from './harness';
+import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -58,7 +58,6 @@ const price = 10n ** 15n;
 const perShard = 2n * 16n * 16n * 8n * 10n ** 9n;
 
 let anvil: Anvil;
-let testDb: TestDb;
 let dataDir: string;
 let publicClient: PublicClient;
 let distributor: Address;
@@ -97,11 +96,11 @@ beforeAll(async () => {
     PUBLIC_URL: undefined,
   });
   chain = createRewardChain({ rpcUrl: anvil.rpcUrl, chainId: foundry.id, distributor, publisherKey });
-  testDb = await openTestDb();
 });
+// Opened after the settings above: the pipeline it starts reads them.
+const testDb = testDbForFile();
 
 afterAll(async () => {
-  await testDb?.dispose();
   await anvil?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   process.env = savedEnv;

@@ -5,14 +5,13 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '@/lib/coordinator/clock';
 import { resetEnvCache } from '@/lib/env';
-import { api, openTestDb, type TestDb } from './harness';
+import { api, testDbForFile } from './harness';
 import { linkWallet, signIn, testDomain } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
 
 // Sign-In with Ethereum through the real route handlers. No chain is needed: ordinary wallet
 // signatures are checked offline. The chain id comes from CHAIN_ID; DATA_DIR is empty so no dev
 // chain is picked up from a developer's .data folder.
-let testDb: TestDb;
 let dataDir: string;
 const savedEnv = { ...process.env };
 
@@ -22,11 +21,11 @@ beforeAll(async () => {
   delete process.env.RPC_URL;
   delete process.env.PUBLIC_URL;
   resetEnvCache();
-  testDb = await openTestDb();
 });
+// Opened after the settings above: the pipeline it starts reads them.
+testDbForFile();
 
 afterAll(async () => {
-  await testDb?.dispose();
   await rm(dataDir, { recursive: true, force: true });
   process.env = savedEnv;
   resetEnvCache();

@@ -3,11 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSiweNonce } from '@/lib/coordinator/identity/create-siwe-nonce';
 import { linkWallet } from '@/lib/coordinator/identity/link-wallet';
 import { queryRows } from '@/lib/db/client';
-import { api, backend, grantReputation, openTestDb, settle, type TestDb } from './harness';
+import { api, backend, grantReputation, settle, testDbForFile } from './harness';
 import { creditCount, lieOnce, mandelbrotJob, reputation } from './trust-fixtures';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -15,15 +15,7 @@ import { SimVolunteer } from './volunteer-sim';
 // The forgery moves two pixels' escape counts by one: the sampled check recomputes every pixel of a
 // 16×16 tile but allows two to differ (GPU rounding), and replicas agree when they differ in one
 // pixel, so only another replica — or the coordinator's own computation — can tell it apart.
-let testDb: TestDb;
-
-beforeAll(async () => {
-  testDb = await openTestDb();
-});
-
-afterAll(async () => {
-  await testDb?.dispose();
-});
+const testDb = testDbForFile();
 
 function forgeTile(honest: Uint8Array): Uint8Array {
   const out = new Uint8Array(honest);
