@@ -11,6 +11,7 @@ import { rewardDistributorAbi } from '@/lib/chain/generated/contracts';
 import { shortHex } from '@/lib/chain/short-hex';
 import { primaryButton, secondaryButton } from './button-styles';
 import { describeWalletError, formatCycle } from './format-cycle';
+import { StatusLine, type StatusMessage } from './status-line';
 import { useVolunteerIdentity } from './use-volunteer-identity';
 import type { RewardChainSettings } from './wallet-settings';
 
@@ -67,7 +68,7 @@ export function AccountPanel({ address, chain }: { address: Address; chain: Rewa
 
   const [depositText, setDepositText] = useState('');
   const [withdrawText, setWithdrawText] = useState('');
-  const [message, setMessage] = useState<{ text: string; tone: 'info' | 'success' | 'error' } | null>(null);
+  const [message, setMessage] = useState<StatusMessage | null>(null);
   const deposit = useWriteContract();
   const receipt = useWaitForTransactionReceipt({ hash: deposit.data, chainId: chain.chainId });
 
@@ -243,20 +244,7 @@ export function AccountPanel({ address, chain }: { address: Address; chain: Rewa
           </p>
         </div>
       )}
-      <p
-        role={message?.tone === 'error' ? 'alert' : 'status'}
-        aria-live="polite"
-        data-testid="account-status"
-        className={
-          message?.tone === 'error'
-            ? 'text-red-700 dark:text-red-400'
-            : message?.tone === 'success'
-              ? 'text-emerald-700 dark:text-emerald-400'
-              : 'text-slate-700 dark:text-slate-300'
-        }
-      >
-        {message?.text ?? ''}
-      </p>
+      <StatusLine message={message} testId="account-status" />
     </div>
   );
 }

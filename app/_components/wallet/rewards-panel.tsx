@@ -16,6 +16,7 @@ import { rewardDistributorAbi, spareCyclesTokenAbi } from '@/lib/chain/generated
 import { shortHex } from '@/lib/chain/short-hex';
 import { primaryButton } from './button-styles';
 import { describeWalletError, formatCycle } from './format-cycle';
+import { StatusLine, type StatusMessage } from './status-line';
 import type { RewardChainSettings } from './wallet-settings';
 
 function Amount({
@@ -106,7 +107,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
     });
   };
 
-  let status: { text: string; tone: 'info' | 'success' | 'error' } | null = null;
+  let status: StatusMessage | null = null;
   if (switchError)
     status = {
       text: `Switch your wallet to chain ${chain.chainId} first: ${describeWalletError(switchError)}`,
@@ -179,20 +180,7 @@ export function RewardsPanel({ address, chain }: { address: Address; chain: Rewa
                 : 'Nothing to claim'}
           </button>
         </div>
-        <p
-          role={status?.tone === 'error' ? 'alert' : 'status'}
-          aria-live="polite"
-          data-testid="claim-status"
-          className={
-            status?.tone === 'error'
-              ? 'text-red-700 dark:text-red-400'
-              : status?.tone === 'success'
-                ? 'text-emerald-700 dark:text-emerald-400'
-                : 'text-slate-700 dark:text-slate-300'
-          }
-        >
-          {status?.text ?? ''}
-        </p>
+        <StatusLine message={status} testId="claim-status" />
       </div>
       <section aria-labelledby="reward-history" className="flex flex-col gap-2">
         <h3 id="reward-history" className="font-semibold">
