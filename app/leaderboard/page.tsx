@@ -42,6 +42,44 @@ function Empty({ children }: { children: ReactNode }) {
   );
 }
 
+/** One ranked table: rank, a name column, credit and a count that narrow screens hide. */
+function BoardTable({
+  caption,
+  nameHeader,
+  countHeader,
+  children,
+}: {
+  caption: string;
+  nameHeader: string;
+  countHeader: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900 dark:text-slate-400">
+          <tr>
+            <th scope="col" className={`${th} w-12`}>
+              #
+            </th>
+            <th scope="col" className={th}>
+              {nameHeader}
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Credit
+            </th>
+            <th scope="col" className={`${th} hidden text-right sm:table-cell`}>
+              {countHeader}
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 dark:divide-slate-800">{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
  * `/leaderboard`: volunteers (one row per linked wallet, anonymous ones by a short id) and embedding
  * sites, ranked by verified credit straight from the credit ledger.
@@ -75,62 +113,43 @@ export default async function LeaderboardPage() {
               to be first.
             </Empty>
           ) : (
-            <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Top volunteers by verified credit</caption>
-                <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" className={`${th} w-12`}>
-                      #
-                    </th>
-                    <th scope="col" className={th}>
-                      Volunteer
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Credit
-                    </th>
-                    <th scope="col" className={`${th} hidden text-right sm:table-cell`}>
-                      Results
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                  {board.volunteers.map((v) => (
-                    <tr key={`${v.rank}-${v.label}`}>
-                      <td className={td}>
-                        <Rank rank={v.rank} />
-                      </td>
-                      <td className={`${td} font-mono`}>
-                        {v.address ? (
-                          <span title={v.address}>
-                            <span className="sr-only">wallet </span>
-                            {v.label}
-                          </span>
-                        ) : (
-                          <span className="text-slate-700 dark:text-slate-300">
-                            <span className="sr-only">anonymous volunteer </span>
-                            {v.label}
-                          </span>
-                        )}
-                        {v.address ? (
-                          <span className="ml-2 rounded bg-emerald-50 px-1.5 py-px font-sans text-[11px] text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
-                            wallet
-                          </span>
-                        ) : null}
-                      </td>
-                      <td className={`${td} text-right font-semibold tabular-nums`}>
-                        {formatCredit(v.credit)}
-                      </td>
-                      <td
-                        className={`${td} hidden text-right tabular-nums text-slate-600 sm:table-cell dark:text-slate-400`}
-                      >
-                        {v.results.toLocaleString('en-US')}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <BoardTable
+              caption="Top volunteers by verified credit"
+              nameHeader="Volunteer"
+              countHeader="Results"
+            >
+              {board.volunteers.map((v) => (
+                <tr key={`${v.rank}-${v.label}`}>
+                  <td className={td}>
+                    <Rank rank={v.rank} />
+                  </td>
+                  <td className={`${td} font-mono`}>
+                    {v.address ? (
+                      <span title={v.address}>
+                        <span className="sr-only">wallet </span>
+                        {v.label}
+                      </span>
+                    ) : (
+                      <span className="text-slate-700 dark:text-slate-300">
+                        <span className="sr-only">anonymous volunteer </span>
+                        {v.label}
+                      </span>
+                    )}
+                    {v.address ? (
+                      <span className="ml-2 rounded bg-emerald-50 px-1.5 py-px font-sans text-[11px] text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
+                        wallet
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className={`${td} text-right font-semibold tabular-nums`}>{formatCredit(v.credit)}</td>
+                  <td
+                    className={`${td} hidden text-right tabular-nums text-slate-600 sm:table-cell dark:text-slate-400`}
+                  >
+                    {v.results.toLocaleString('en-US')}
+                  </td>
+                </tr>
+              ))}
+            </BoardTable>
           )}
         </section>
 
@@ -141,47 +160,28 @@ export default async function LeaderboardPage() {
           {board.sites.length === 0 ? (
             <Empty>No site has donated through the widget yet.</Empty>
           ) : (
-            <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Top sites by credit donated through the widget</caption>
-                <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" className={`${th} w-12`}>
-                      #
-                    </th>
-                    <th scope="col" className={th}>
-                      Site
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      Credit
-                    </th>
-                    <th scope="col" className={`${th} hidden text-right sm:table-cell`}>
-                      Volunteers
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                  {board.sites.map((s) => (
-                    <tr key={s.site}>
-                      <td className={td}>
-                        <Rank rank={s.rank} />
-                      </td>
-                      <td className={`${td} max-w-[12rem] truncate font-medium`} title={s.site}>
-                        {s.site}
-                      </td>
-                      <td className={`${td} text-right font-semibold tabular-nums`}>
-                        {formatCredit(s.credit)}
-                      </td>
-                      <td
-                        className={`${td} hidden text-right tabular-nums text-slate-600 sm:table-cell dark:text-slate-400`}
-                      >
-                        {s.volunteers.toLocaleString('en-US')}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <BoardTable
+              caption="Top sites by credit donated through the widget"
+              nameHeader="Site"
+              countHeader="Volunteers"
+            >
+              {board.sites.map((s) => (
+                <tr key={s.site}>
+                  <td className={td}>
+                    <Rank rank={s.rank} />
+                  </td>
+                  <td className={`${td} max-w-[12rem] truncate font-medium`} title={s.site}>
+                    {s.site}
+                  </td>
+                  <td className={`${td} text-right font-semibold tabular-nums`}>{formatCredit(s.credit)}</td>
+                  <td
+                    className={`${td} hidden text-right tabular-nums text-slate-600 sm:table-cell dark:text-slate-400`}
+                  >
+                    {s.volunteers.toLocaleString('en-US')}
+                  </td>
+                </tr>
+              ))}
+            </BoardTable>
           )}
         </section>
       </div>
