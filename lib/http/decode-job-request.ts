@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import { createJobMultipartMetaSchema, createJobRequestSchema } from '../protocol/jobs';
 import { zodToApiError } from './api-response';
-import { maxBodyBytes, readBytes, readMultipart, rejectNul } from './read-body';
+import { maxBodyBytes, readBytes, readMultipart, rejectUnstorable } from './read-body';
 
 /** Most parts in a multipart job: the `job` part plus its input files. */
 const maxJobParts = 64;
@@ -52,7 +52,7 @@ export async function decodeJobRequest(request: Request): Promise<DecodedJobRequ
     const detail = error instanceof Error ? error.message : 'unparseable';
     throw new ApiError('invalid_json', `The body is not valid JSON (${detail}); send a JSON object.`);
   }
-  rejectNul(value);
+  rejectUnstorable(value);
   const parsed = createJobRequestSchema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const { inputs, ...rest } = parsed.data;
@@ -77,7 +77,7 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   } catch {
     throw new ApiError('invalid_json', 'job: the "job" part is not valid JSON.', 'job');
   }
-  rejectNul(value, ['job']);
+  rejectUnstorable(value, ['job']);
   const parsed = createJobMultipartMetaSchema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const inputs: Record<string, Uint8Array> = {};

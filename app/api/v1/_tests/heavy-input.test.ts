@@ -5,6 +5,7 @@ import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
 import { JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { fanOutShader } from '@/lib/coordinator/pipeline/fan-out-shader.fixture';
 import type { Db } from '@/lib/db/client';
+import { customWgsl } from '@/lib/kernels/wgsl/custom-wgsl';
 import { api, backend, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -177,5 +178,45 @@ describe(`heavy input (${backend})`, () => {
     const site = await api.register({ site: 'x\u0000.example' });
     expect(site.status).toBe(400);
     expect((site.body as unknown as { error: { field: string } }).error.field).toBe('site');
+  });
+
+  it('refuses a lone UTF-16 surrogate in any text field with a 400 naming it, storing nothing', async () => {
+    // jsonb refuses the "\ud800" escape JSON.stringify writes for it: this used to be a 500.
+    const before = (await api.listJobs('?limit=200', owner.token)).body.jobs.length;
+    const example = customWgsl.example!.params;
+    const params = { ...example, code: `${example.code}// \ud800\n` };
+    const code = await api.createJob(owner.token, { kernel: 'wgsl', params });
+    expect(code.status, JSON.stringify(code.body)).toBe(400);
+    expect(code.body.error).toMatchObject({ code: 'invalid_request', field: 'params.code' });
+    expect(code.body.error.message).toMatch(/surrogate/);
+    const raw = '{"kernel":"wgsl","title":"a\\udc00b","params":{}}';
+    const title = await api.createJob(owner.token, undefined, raw);
+    expect(title.status).toBe(400);
+    expect(title.body.error.field).toBe('title');
+    expect((await api.listJobs('?limit=200', owner.token)).body.jobs.length).toBe(before);
+    // A well-formed pair is text like any other.
+    const emoji = await api.createJob(owner.token, {
+      kernel: 'wgsl',
+      params: example,
+      title: '\ud83d\ude00',
+    });
+    expect(emoji.status, JSON.stringify(emoji.body)).toBe(201);
+  });
+
+  it('refuses JSON nested deeper than any request needs with a 400, not a stack overflow', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const whole = await api.createJob(owner.token, undefined, deep(100_000));
+    expect(whole.status, JSON.stringify(whole.body)).toBe(400);
+    expect(whole.body.error.message).toMatch(/nested more than 32 levels/);
+    const param = await api.createJob(
+      owner.token,
+      undefined,
+      `{"kernel":"mandelbrot","params":{"width":${deep(50_000)}}}`,
+    );
+    expect(param.status).toBe(400);
+    expect(param.body.error.field).toMatch(/^params\.width(\.0)*$/);
+    const lease = await api.lease(owner.token, undefined, `{"max":1,"webgpu":true,"kernels":${deep(5_000)}}`);
+    expect(lease.status).toBe(400);
+    expect(lease.body.error.code).toBe('invalid_request');
   });
 });
