@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import { createJobMultipartMetaSchema, createJobRequestSchema } from '../protocol/jobs';
 import { zodToApiError } from './api-response';
-import { maxBodyBytes, readBytes, readMultipart, rejectUnstorable } from './read-body';
+import { maxBodyBytes, mediaType, readBytes, readMultipart, rejectUnstorable } from './read-body';
 
 /** Most parts in a multipart job: the `job` part plus its input files. */
 const maxJobParts = 64;
@@ -37,11 +37,12 @@ export function decodeBase64(text: string, field: string): Uint8Array {
  */
 export async function decodeJobRequest(request: Request): Promise<DecodedJobRequest> {
   const contentType = request.headers.get('content-type') ?? '';
-  if (contentType.startsWith('multipart/form-data')) return decodeMultipart(request, contentType);
-  if (contentType && !contentType.startsWith('application/json')) {
+  const type = mediaType(request);
+  if (type === 'multipart/form-data') return decodeMultipart(request, contentType);
+  if (type && type !== 'application/json') {
     throw new ApiError(
       'unsupported_media_type',
-      `Content-Type ${contentType.split(';')[0]} is not accepted; send application/json or multipart/form-data.`,
+      `Content-Type ${type} is not accepted; send application/json or multipart/form-data.`,
     );
   }
   const bytes = await readBytes(request, maxBodyBytes);

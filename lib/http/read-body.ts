@@ -110,6 +110,14 @@ function checkString(text: string, path: string[]): void {
   }
 }
 
+/**
+ * The request's media type in lower case without parameters (`Application/JSON; charset=utf-8` →
+ * `application/json`), or '' when none was sent: media types are case-insensitive (RFC 9110).
+ */
+export function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 /** Validates a path or query parameter. */
 export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name: string): z.infer<S> {
   const parsed = schema.safeParse(value);

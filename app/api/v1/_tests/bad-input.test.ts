@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { writeNpy } from '@/lib/kernels/npy';
-import { type Answer, api, backend, testDbForFile, toBase64 } from './harness';
+import { type Answer, api, backend, settle, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 const testDb = testDbForFile();
@@ -235,6 +235,55 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     });
     expectClientError(await api.createJobRequest(textPlain), 415, 'unsupported_media_type');
     expect(await stored()).toEqual(before);
+  });
+
+  it('media types are case-insensitive (RFC 9110): JSON and multipart in any letter case are accepted', async () => {
+    const job = await api.createJobRequest(
+      new Request('http://127.0.0.1/api/v1/jobs', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${owner.token}`,
+          'content-type': 'Application/JSON; Charset=UTF-8',
+        },
+        body: JSON.stringify(goodMatmul()),
+      }),
+    );
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const form = new FormData();
+    form.append('job', JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } }));
+    form.append('a', new Blob([new Uint8Array(writeNpy(2, 4, new Float32Array(8)))]), 'a.npy');
+    form.append('b', new Blob([new Uint8Array(writeNpy(4, 3, new Float32Array(12)))]), 'b.npy');
+    const encoded = new Response(form);
+    const type = encoded.headers.get('content-type')!.replace('multipart/form-data', 'Multipart/Form-Data');
+    const multipart = await api.createJobRequest(
+      new Request('http://127.0.0.1/api/v1/jobs', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.token}`, 'content-type': type },
+        body: await encoded.arrayBuffer(),
+      }),
+    );
+    expect(multipart.status, JSON.stringify(multipart.body)).toBe(201);
+
+    const worker = await SimVolunteer.register();
+    const [lease] = await worker.lease(1);
+    const batch = new FormData();
+    batch.append(lease!.leaseId, new Blob([new Uint8Array(await worker.compute(lease!))]), 'r.bin');
+    const batchBody = new Response(batch);
+    const results = await api.resultsRequest(
+      new Request('http://127.0.0.1/api/v1/results', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${worker.token}`,
+          'content-type': batchBody.headers
+            .get('content-type')!
+            .replace('multipart/form-data', 'MULTIPART/FORM-DATA'),
+        },
+        body: await batchBody.arrayBuffer(),
+      }),
+    );
+    expect(results.status, JSON.stringify(results.body)).toBe(200);
+    expect(results.body.results).toEqual([{ leaseId: lease!.leaseId, status: 'pending' }]);
+    await settle(); // the next tests count rows: let the validator finish with this result first
   });
 
   it('POST /api/v1/jobs as multipart: missing job part, a text input, bad .npy', async () => {

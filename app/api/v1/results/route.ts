@@ -5,7 +5,7 @@ import { acceptResults, type ResultSubmission } from '@/lib/coordinator/validati
 import { getDb } from '@/lib/db/client';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';
-import { readMultipart } from '@/lib/http/read-body';
+import { mediaType, readMultipart } from '@/lib/http/read-body';
 import type { BatchResultItem } from '@/lib/protocol/results';
 
 const maxBatchBytes = 64 * 1024 * 1024;
@@ -15,7 +15,7 @@ export const POST = withErrors(async (request) => {
   const db = await getDb();
   const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
   const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.startsWith('multipart/form-data')) {
+  if (mediaType(request) !== 'multipart/form-data') {
     throw new ApiError(
       'unsupported_media_type',
       'Send multipart/form-data with one part per lease: the part name is the leaseId, its body the raw result.',
