@@ -126,6 +126,7 @@ export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name:
 }
 
 export interface MultipartPart {
+  /** '' for a part whose Content-Disposition has no name. */
   name: string;
   /** Set for file parts; text fields have none. */
   filename?: string;
@@ -194,13 +195,17 @@ export async function readMultipart(
         chunks.push(chunk);
       });
       stream.on('end', () => {
-        parts.push({ name, filename: info.filename ?? '', bytes: new Uint8Array(Buffer.concat(chunks)) });
+        parts.push({
+          name: name ?? '',
+          filename: info.filename ?? '',
+          bytes: new Uint8Array(Buffer.concat(chunks)),
+        });
       });
     });
     parser.on('field', (name, value) => {
       total += Buffer.byteLength(value);
       if (total > limits.maxBytes) return fail(tooLarge(limits.maxBytes));
-      parts.push({ name, bytes: new TextEncoder().encode(value) });
+      parts.push({ name: name ?? '', bytes: new TextEncoder().encode(value) });
     });
     parser.on('partsLimit', tooMany);
     parser.on('filesLimit', tooMany);

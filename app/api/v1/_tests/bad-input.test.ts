@@ -390,6 +390,27 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expect(batch.status).toBe(200);
     expect(batch.body.results[0].error).toMatchObject({ code: 'wrong_result_size', httpStatus: 400 });
     expect(batch.body.results[1].error).toMatchObject({ code: 'not_found', httpStatus: 404 });
+    const unnamed = await api.resultsRequest(
+      new Request('http://127.0.0.1/api/v1/results', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${worker.token}`,
+          'content-type': 'multipart/form-data; boundary=x',
+        },
+        body: '--x\r\nContent-Disposition: form-data; filename="r.bin"\r\n\r\nabcd\r\n--x--\r\n',
+      }),
+    );
+    expect(unnamed.status).toBe(200);
+    expect(unnamed.body.results).toEqual([
+      {
+        leaseId: '',
+        error: {
+          code: 'invalid_request',
+          message: expect.stringMatching(/no name.*leaseId/),
+          httpStatus: 400,
+        },
+      },
+    ]);
     expect(await stored()).toEqual(before);
 
     expectClientError(

@@ -28,6 +28,12 @@ export const POST = withErrors(async (request) => {
   const items: ResultSubmission[] = [];
   const answers: (BatchResultItem | number)[] = [];
   for (const part of parts) {
+    if (part.name === '') {
+      const message =
+        'A part has no name: name each part after its lease (Content-Disposition: form-data; name="<leaseId>"; filename="result.bin").';
+      answers.push(refused('', new ApiError('invalid_request', message)));
+      continue;
+    }
     if (!z.uuid().safeParse(part.name).success) {
       answers.push(
         refused(
