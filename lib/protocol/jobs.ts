@@ -29,11 +29,17 @@ export const jobPaymentRequestSchema = z.strictObject({ pricePerWorkUnit: tokenU
 
 /** `POST /api/v1/jobs` as JSON: every input file base64-encoded under `inputs.{name}`. */
 export const createJobRequestSchema = z.strictObject({
-  kernel: z.string({ error: 'must name a kernel, e.g. "matmul"' }).min(1).max(64),
+  kernel: z
+    .string({ error: 'must name a kernel, e.g. "matmul"' })
+    .min(1, 'must name a kernel, e.g. "matmul"')
+    .max(64, 'must be at most 64 characters'),
   params: z.record(z.string(), z.unknown(), { error: 'must be an object of kernel parameters' }),
   inputs: z
     .record(z.string().max(64), z.string({ error: 'must be a base64 string' }), {
-      error: 'must be an object mapping input names to base64 strings',
+      error: (issue) =>
+        issue.code === 'invalid_key'
+          ? 'input names must be at most 64 characters'
+          : 'must be an object mapping input names to base64 strings',
     })
     .default({}),
   replication: replicationSchema.optional(),

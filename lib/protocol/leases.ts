@@ -15,7 +15,10 @@ export const leaseRequestSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(256, 'must be at most 256'),
   webgpu: z.boolean({ error: 'must be true or false: whether this worker has WebGPU' }),
-  kernels: z.array(z.string().max(64), { error: 'must be a list of kernel names' }).max(32).optional(),
+  kernels: z
+    .array(z.string().max(64, 'must be at most 64 characters'), { error: 'must be a list of kernel names' })
+    .max(32, 'must name at most 32 kernels')
+    .optional(),
   adapter: adapterInfoSchema.optional(),
 });
 
@@ -49,7 +52,11 @@ export type LeaseResponse = z.infer<typeof leaseResponseSchema>;
 
 /** `POST /api/v1/leases/{leaseId}/error`: what went wrong while computing the shard. */
 export const leaseErrorReportSchema = z.strictObject({
-  message: z.string({ error: 'must say what went wrong' }).trim().min(1, 'must not be empty').max(2000),
+  message: z
+    .string({ error: 'must say what went wrong' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000, 'must be at most 2000 characters'),
   /** The error's name (e.g. `DeviceLostError`, `ShardTimeoutError`, `KernelError`). */
   name: z.string().max(100).optional(),
 });

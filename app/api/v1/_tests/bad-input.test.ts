@@ -194,6 +194,22 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
       /priority/,
     ],
     [
+      'a kernel name past 64 characters',
+      () => ({ ...goodMatmul(), kernel: 'm'.repeat(65) }),
+      undefined,
+      400,
+      'invalid_request',
+      /kernel: must be at most 64 characters/,
+    ],
+    [
+      'an input name past 64 characters',
+      () => ({ ...goodMatmul(), inputs: { ['a'.repeat(65)]: npy(1, 1) } }),
+      undefined,
+      400,
+      'invalid_request',
+      /input names must be at most 64 characters/,
+    ],
+    [
       'a hashsearch prefix that is not hex',
       () => ({
         kernel: 'hashsearch',
@@ -339,6 +355,12 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     );
     expectClientError(await api.lease(worker.token, { max: 1 }), 400, 'invalid_request', /webgpu/);
     expectClientError(
+      await api.lease(worker.token, { max: 1, webgpu: true, kernels: Array(33).fill('matmul') }),
+      400,
+      'invalid_request',
+      /kernels: must name at most 32 kernels/,
+    );
+    expectClientError(
       await api.lease(worker.token, { max: 1, webgpu: true, kernels: 'matmul' }),
       400,
       'invalid_request',
@@ -424,6 +446,12 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
       400,
       'invalid_request',
       /message/,
+    );
+    expectClientError(
+      await api.reportError(worker.token, lease!.leaseId, { message: 'x'.repeat(2001) }),
+      400,
+      'invalid_request',
+      /message: must be at most 2000 characters/,
     );
     expectClientError(await api.reportError(other.token, lease!.leaseId, { message: 'x' }), 404, 'not_found');
     expectClientError(await api.release(undefined, lease!.leaseId), 401, 'unauthorized');
