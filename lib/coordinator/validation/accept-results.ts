@@ -46,9 +46,11 @@ interface Row {
 export async function acceptResults(
   db: Db,
   volunteerId: string,
-  items: ResultSubmission[],
+  submitted: ResultSubmission[],
 ): Promise<SubmissionOutcome[]> {
-  if (items.length === 0) return [];
+  if (submitted.length === 0) return [];
+  // UUIDs are case-insensitive; rows come back lower-case, so match (and answer) in lower case.
+  const items = submitted.map((item) => ({ ...item, leaseId: item.leaseId.toLowerCase() }));
   const now = clock.now();
   const outcomes = await db.transaction(async (tx) => {
     const leaseIds = [...new Set(items.map((i) => i.leaseId))];

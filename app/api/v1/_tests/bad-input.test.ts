@@ -458,6 +458,14 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expectClientError(await api.release(worker.token, 'nope'), 404, 'not_found');
     const accepted = await api.put(worker.token, lease!.leaseId, right);
     expect(accepted.status).toBe(202);
+    // Lease ids are UUIDs, which compare in any letter case: the same lease, the same answer.
+    const upper = lease!.leaseId.toUpperCase();
+    const again = await api.put(worker.token, upper, right);
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body.leaseId).toBe(lease!.leaseId);
+    const batchAgain = await api.batch(worker.token, [{ leaseId: upper, bytes: right }]);
+    expect(batchAgain.body.results[0]).toMatchObject({ leaseId: lease!.leaseId });
+    expect(batchAgain.body.results[0].status).toBeDefined();
     const wrong = right.slice();
     wrong[3] = wrong[3]! ^ 0x40;
     expectClientError(

@@ -20,5 +20,5 @@ export const PUT = withErrors(async (request, context: { params: Promise<{ lease
   const [outcome] = await acceptResults(db, volunteer.id, [{ leaseId, bytes }]);
   if (!outcome) throw new Error('no outcome for a single submission');
   if ('error' in outcome) return errorResponse(outcome.error);
-  return json({ leaseId, status: outcome.status }, { status: 202 });
+  return json({ leaseId: outcome.leaseId, status: outcome.status }, { status: 202 });
 });
