@@ -185,6 +185,9 @@ export async function readMultipart(
       );
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
+      // A body that ends inside a file part errors the part's stream too ("Unexpected end of
+      // form"); unheard, that error escaped as an uncaughtException after the 400 was sent.
+      stream.on('error', () => fail(malformedMultipart()));
       stream.on('data', (chunk: Buffer) => {
         total += chunk.byteLength;
         if (total > limits.maxBytes) {

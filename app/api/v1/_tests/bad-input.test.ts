@@ -422,6 +422,19 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
         body: '--x\r\nContent-Disposition: form-data; filename="r.bin"\r\n\r\nabcd\r\n--x--\r\n',
       }),
     );
+    const truncated = await api.resultsRequest(
+      new Request('http://127.0.0.1/api/v1/results', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${worker.token}`,
+          'content-type': 'multipart/form-data; boundary=x',
+        },
+        body: `--x\r\nContent-Disposition: form-data; name="${lease!.leaseId}"; filename="r.bin"\r\n\r\nabc`,
+      }),
+    );
+    expectClientError(truncated, 400, 'invalid_request', /multipart/);
+    // The part's stream fails after the answer: give an unheard error the time to surface.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(unnamed.status).toBe(200);
     expect(unnamed.body.results).toEqual([
       {
