@@ -9,7 +9,12 @@ const nextConfig = {
   // `restart` on every page load, so an open page reloads again and again after `npm run dev` is
   // restarted (seen on /rewards, /jobs/new, /leaderboard; not when `/` was compiled first).
   // Starting cold costs a few seconds of compiling.
-  experimental: { turbopackFileSystemCacheForDev: false },
+  //
+  // proxy.ts runs on every request, so Next buffers each request body for it and hands the route
+  // only the first `proxyClientMaxBodySize` bytes (10 MB by default): an 11 MB JSON job, well under
+  // the API's 96 MiB (lib/http/read-body.ts maxBodyBytes), arrived cut off and was refused as
+  // invalid JSON. Above the API's own limits, so those answer (413) first.
+  experimental: { turbopackFileSystemCacheForDev: false, proxyClientMaxBodySize: 100 * 1024 * 1024 },
   // WGSL kernels are imported as strings (shaders/*.wgsl).
   turbopack: { rules: { '*.wgsl': { type: 'raw' } } },
   // `next dev` opened at 127.0.0.1 (tests, the widget) must still hydrate.

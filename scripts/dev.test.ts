@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { NextConfig } from 'next';
 import { describe, expect, it } from 'vitest';
+import { maxBodyBytes } from '@/lib/http/read-body';
 
 describe('npm start (scripts/dev.ts --start)', () => {
   it('refuses to start in production without PUBLIC_URL, before starting anything, saying why', () => {
@@ -18,6 +19,17 @@ describe('npm start (scripts/dev.ts --start)', () => {
     expect(child.stderr).toMatch(
       /Spare Cycles cannot start: Invalid environment: PUBLIC_URL: required in production/,
     );
+  });
+});
+
+describe('next.config.js', () => {
+  it('lets proxy.ts hand the routes every body the API accepts, not only its first 10 MB', async () => {
+    const configUrl = new URL('../next.config.js', import.meta.url).href;
+    const { default: nextConfig } = (await import(configUrl)) as { default: NextConfig };
+    const limit = nextConfig.experimental?.proxyClientMaxBodySize;
+    expect(typeof limit).toBe('number');
+    // The largest body: a 96 MiB job upload, plus multipart framing for its 64 parts.
+    expect(limit as number).toBeGreaterThanOrEqual(maxBodyBytes + 64 * 1024);
   });
 });
 
