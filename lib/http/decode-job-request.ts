@@ -64,7 +64,13 @@ export async function decodeJobRequest(request: Request): Promise<DecodedJobRequ
 
 async function decodeMultipart(request: Request, contentType: string): Promise<DecodedJobRequest> {
   const parts = await readMultipart(request, contentType, { maxBytes: maxBodyBytes, maxParts: maxJobParts });
-  const meta = parts.find((p) => p.name === 'job' && p.filename === undefined);
+  // The `job` part is the metadata whether sent as a text field or as a file (a Blob appended to
+  // FormData gets a filename): no kernel has an input named `job`.
+  const metas = parts.filter((p) => p.name === 'job');
+  if (metas.length > 1) {
+    throw new ApiError('invalid_request', 'job: sent twice; send exactly one "job" part.', 'job');
+  }
+  const meta = metas[0];
   if (!meta) {
     throw new ApiError(
       'invalid_request',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db/client';
 import { writeNpy } from '@/lib/kernels/npy';
+import { kernels } from '@/lib/kernels/registry';
 import { type Answer, api, backend, settle, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -325,6 +326,22 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     badNpy.append('b', new Blob([new Uint8Array(writeNpy(4, 3, new Float32Array(12)))]), 'b.npy');
     expectClientError(await send(badNpy), 400, 'invalid_input', /inputs\.a/);
     expect(await stored()).toEqual(before);
+
+    const twice = new FormData();
+    twice.append('job', JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } }));
+    twice.append('job', JSON.stringify({ kernel: 'hashsearch', params: {} }));
+    expectClientError(await send(twice), 400, 'invalid_request', /job: sent twice/);
+    expect(await stored()).toEqual(before);
+
+    // The job part as a file (a Blob gets a filename) is the same metadata; no input is named `job`.
+    for (const kernel of Object.values(kernels)) expect(kernel.inputNames).not.toContain('job');
+    const asFile = new FormData();
+    const meta = JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } });
+    asFile.append('job', new Blob([meta], { type: 'application/json' }), 'job.json');
+    asFile.append('a', new Blob([new Uint8Array(writeNpy(2, 4, new Float32Array(8)))]), 'a.npy');
+    asFile.append('b', new Blob([new Uint8Array(writeNpy(4, 3, new Float32Array(12)))]), 'b.npy');
+    const fromFile = await send(asFile);
+    expect(fromFile.status, JSON.stringify(fromFile.body)).toBe(201);
 
     const good = new FormData();
     good.append('job', JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } }));
