@@ -34,8 +34,19 @@ export function handleApiError(error: unknown): Response {
 export function zodToApiError(error: z.ZodError, prefix = ''): ApiError {
   const issue = error.issues[0];
   if (!issue) return new ApiError('invalid_request', 'The request body is not valid.');
-  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  const where = field ? `${field}: ` : '';
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean);
+  if (issue.code === 'unrecognized_keys' && issue.message.startsWith('Unrecognized key')) {
+    // zod's default names no field and no fix; a schema's own message (kernel params) is kept.
+    const field = [...path, issue.keys[0] ?? ''].join('.');
+    const known = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more unknown)` : '';
+    return new ApiError(
+      'invalid_request',
+      `${field}: unknown field${known}; remove it (see /api/v1/openapi.json for the fields this call takes).`,
+      field,
+    );
+  }
+  const field = path.join('.');
+  const where = field ? `${field}: ` : 'body: ';
   return new ApiError('invalid_request', `${where}${issue.message}`, field || undefined);
 }
 

@@ -49,7 +49,10 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expectClientError(await api.register(undefined, '{"site": '), 400, 'invalid_json', /JSON/);
     expectClientError(await api.register({ site: 42 }), 400, 'invalid_request', /site/);
     expectClientError(await api.register({ site: '<script>' }), 400, 'invalid_request', /site/);
-    expectClientError(await api.register({ admin: true }), 400, 'invalid_request');
+    const unknown = await api.register({ admin: true });
+    expectClientError(unknown, 400, 'invalid_request', /^admin: unknown field; remove it/);
+    expect((unknown.body as unknown as { error: { field?: string } }).error.field).toBe('admin');
+    expectClientError(await api.register(undefined, 'null'), 400, 'invalid_request', /^body: .*object/);
   });
 
   const jobCases: [string, () => unknown, string | undefined, number, string, RegExp][] = [
