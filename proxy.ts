@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { allowedMethods } from './lib/http/api-routes';
+import { requestIdFrom } from './lib/http/request-id';
 import { contentSecurityPolicy, malformedApiPath } from './lib/http/security-headers';
 
 /**
@@ -12,6 +13,9 @@ import { contentSecurityPolicy, malformedApiPath } from './lib/http/security-hea
 export function proxy(request: NextRequest): NextResponse {
   const raw = rawPath(request);
   if (raw.startsWith('/api/')) {
+    const requestId = requestIdFrom(request.headers.get('x-request-id'));
+    const apiError = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+      apiErrorResponse(status, code, message, { 'X-Request-Id': requestId, ...headers });
     const problem = malformedApiPath(raw);
     if (problem === 'encoding') {
       return apiError(
@@ -37,8 +41,13 @@ export function proxy(request: NextRequest): NextResponse {
         { Allow: allowed.join(', ') },
       );
     }
-    const response = NextResponse.next();
+    // The route logs and answers under the same id (withErrors reads it from the request);
+    // routes without that wrapper (health, openapi.json) still answer with it.
+    const headers = new Headers(request.headers);
+    headers.set('x-request-id', requestId);
+    const response = NextResponse.next({ request: { headers } });
     response.headers.set('Content-Security-Policy', contentSecurityPolicy({ kind: 'api', pathname: raw }));
+    response.headers.set('X-Request-Id', requestId);
     return response;
   }
   if (raw.length > 1 && raw.endsWith('/')) {
@@ -62,7 +71,7 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 /** The API's uniform error body, from the proxy (before any route runs). */
-function apiError(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string>) {
   return NextResponse.json(
     { error: { code, message } },
     {

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { logger, withLogContext } from '../log/logger';
+import { requestIdFrom } from './request-id';
 
 /** The uniform error body: `{error: {code, message, field?, ...details}}`. */
 export function errorResponse(error: ApiError): Response {
@@ -74,8 +74,7 @@ export function withErrors<Args extends unknown[]>(
   handler: (request: Request, ...args: Args) => Promise<Response>,
 ): (request: Request, ...args: Args) => Promise<Response> {
   return async (request, ...args) => {
-    const sent = request.headers.get('x-request-id');
-    const requestId = sent && /^[\w-]{8,64}$/.test(sent) ? sent : randomUUID();
+    const requestId = requestIdFrom(request.headers.get('x-request-id'));
     const started = performance.now();
     const ids = await routeIds(args[0]).catch(() => ({}));
     return withLogContext({ requestId, ...ids }, async () => {
