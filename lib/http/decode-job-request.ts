@@ -87,7 +87,9 @@ async function decodeMultipart(request: Request, contentType: string): Promise<D
   rejectUnstorable(value, ['job']);
   const parsed = createJobMultipartMetaSchema.safeParse(value);
   if (!parsed.success) throw zodToApiError(parsed.error);
-  const inputs: Record<string, Uint8Array> = {};
+  // No prototype: a part named `constructor` or `__proto__` is an input name like any other (the
+  // kernel refuses it by name), not an inherited property or a prototype to replace.
+  const inputs: Record<string, Uint8Array> = Object.create(null);
   for (const part of parts) {
     if (part === meta) continue;
     const field = `inputs.${part.name}`;

@@ -69,7 +69,8 @@ export const maxJsonDepth = 32;
  * Refuses, with a 400 naming the field, what a parsed JSON value (keys included) may hold but the
  * database cannot store or a recursive walk cannot survive: a NUL character (Postgres text and
  * jsonb refuse it), a lone UTF-16 surrogate such as `"\ud800"` (jsonb refuses the escape), and
- * nesting deeper than `maxJsonDepth`. Each would otherwise surface as a 500. Iterative, so a body of
+ * nesting deeper than `maxJsonDepth`. Each would otherwise surface as a 500. A `__proto__` key is
+ * refused too: parsed into an object it would vanish, not be refused as unknown. Iterative, so a body of
  * 100,000 nested brackets costs a loop, not the stack.
  */
 export function rejectUnstorable(value: unknown, path: string[] = []): void {
@@ -90,7 +91,19 @@ export function rejectUnstorable(value: unknown, path: string[] = []): void {
       );
     }
     const entries = Array.isArray(item) ? item.map((v, i) => [String(i), v] as const) : Object.entries(item);
-    for (const [key] of entries) checkString(key, [...at, key]);
+    for (const [key] of entries) {
+      checkString(key, [...at, key]);
+      if (key === '__proto__' && !Array.isArray(item)) {
+        // JSON.parse keeps it as a plain key, but parsing it into objects drops it or replaces the
+        // prototype: an unknown input or parameter would vanish instead of being refused.
+        const field = [...at, key].join('.');
+        throw new ApiError(
+          'invalid_request',
+          `${field}: no field of this API is named __proto__; remove it.`,
+          field,
+        );
+      }
+    }
     // Reversed onto the stack, so the first bad field in document order is the one named.
     for (const [key, child] of entries.reverse()) stack.push({ value: child, path: [...at, key] });
   }

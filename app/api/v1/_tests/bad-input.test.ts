@@ -214,6 +214,22 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
       /input names must be at most 64 characters/,
     ],
     [
+      'an input named __proto__ (it would vanish from the parsed inputs)',
+      () => undefined,
+      '{"kernel":"hashsearch","params":{"prefix":"ab","difficulty":8,"nonceStart":"0","nonceCount":10},"inputs":{"__proto__":"AAAA"}}',
+      400,
+      'invalid_request',
+      /inputs\.__proto__: no field of this API is named __proto__/,
+    ],
+    [
+      'a parameter named __proto__',
+      () => undefined,
+      '{"kernel":"hashsearch","params":{"prefix":"ab","difficulty":8,"nonceStart":"0","nonceCount":10,"__proto__":{}}}',
+      400,
+      'invalid_request',
+      /params\.__proto__/,
+    ],
+    [
       'a hashsearch prefix that is not hex',
       () => ({
         kernel: 'hashsearch',
@@ -329,6 +345,13 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     badNpy.append('b', new Blob([new Uint8Array(writeNpy(4, 3, new Float32Array(12)))]), 'b.npy');
     expectClientError(await send(badNpy), 400, 'invalid_input', /inputs\.a/);
     expect(await stored()).toEqual(before);
+
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const inherited = new FormData();
+      inherited.append('job', JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } }));
+      inherited.append(name, new Blob([new Uint8Array(8)]), 'x.bin');
+      expectClientError(await send(inherited), 400, 'invalid_input', new RegExp(`no input "${name}"`));
+    }
 
     const twice = new FormData();
     twice.append('job', JSON.stringify({ kernel: 'matmul', params: { m: 2, n: 3, k: 4 } }));
