@@ -2,10 +2,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareBudgetMs } from '@/lib/coordinator/jobs/create-job';
 import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
-import { JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
+import { getJobProgressHub, JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { fanOutShader } from '@/lib/coordinator/pipeline/fan-out-shader.fixture';
-import type { Db } from '@/lib/db/client';
+import { type Db, getDb } from '@/lib/db/client';
 import { customWgsl } from '@/lib/kernels/wgsl/custom-wgsl';
+import { metrics } from '@/lib/metrics/metrics';
+import { HEAD as headJobEvents } from '../jobs/[id]/events/route';
 import { api, backend, settle, testDbForFile } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
@@ -139,6 +141,29 @@ describe(`heavy input (${backend})`, () => {
     expect(queries).toBeLessThanOrEqual(14);
     expect(hub.size).toBe(0);
     expect(stallMs).toBeLessThan(maxStallMs);
+    expect((await api.cancel(owner.token, created.body.jobId)).status).toBe(200);
+  });
+
+  it('answers HEAD on a progress stream with its headers, opening no stream that would never close', async () => {
+    const created = await api.createJob(owner.token, {
+      kernel: 'hashsearch',
+      params: { prefix: 'ab', difficulty: 8, nonceStart: '0', nonceCount: 1000 },
+    });
+    const hub = getJobProgressHub(getDb);
+    const watchers = hub.size;
+    const head = (id: string) =>
+      headJobEvents(new Request(`http://127.0.0.1/api/v1/jobs/${id}/events`, { method: 'HEAD' }), {
+        params: Promise.resolve({ id }),
+      });
+    for (let i = 0; i < 20; i++) {
+      const r = await head(created.body.jobId);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(r.body).toBeNull();
+    }
+    expect(hub.size).toBe(watchers);
+    expect((await metrics().sseConnections.get()).values[0]?.value ?? 0).toBe(0);
+    expect((await head('00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await api.cancel(owner.token, created.body.jobId)).status).toBe(200);
   });
 

@@ -10,6 +10,13 @@ import { jobIdSchema } from '@/lib/protocol/ids';
 
 export const dynamic = 'force-dynamic';
 
+const streamHeaders = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
 export const GET = withErrors(async (request, context: { params: Promise<{ id: string }> }) => {
   const id = parseParam(jobIdSchema, (await context.params).id, 'id');
   const db = await getDb();
@@ -25,12 +32,16 @@ export const GET = withErrors(async (request, context: { params: Promise<{ id: s
   };
   request.signal.addEventListener('abort', closed, { once: true });
   const counted = stream.pipeThrough(new TransformStream({ flush: closed }));
-  return new Response(counted, {
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    },
-  });
+  return new Response(counted, { headers: streamHeaders });
+});
+
+/**
+ * HEAD answers what GET would (404 for no job) without opening a stream: Next.js would otherwise
+ * run GET and drop its body unread, and a stream nobody reads or aborts keeps its watcher, its
+ * keep-alive timer and its place in the connection gauge for as long as the job runs.
+ */
+export const HEAD = withErrors(async (_request, context: { params: Promise<{ id: string }> }) => {
+  const id = parseParam(jobIdSchema, (await context.params).id, 'id');
+  await getJob(await getDb(), id);
+  return new Response(null, { headers: streamHeaders });
 });
