@@ -242,7 +242,10 @@ test('demo matrices make a valid job; its owner can cancel it, another browser c
   expect(job.status).toBe('cancelled');
 });
 
-test('a private job shows its parameters to its submitter’s browser only', async ({ browser, page }) => {
+test('a private job shows its title and parameters to its submitter’s browser only', async ({
+  browser,
+  page,
+}) => {
   await page.goto('/jobs');
   const identity = await (await page.request.post('/api/v1/volunteers', { data: {} })).json();
   await page.evaluate(
@@ -262,6 +265,7 @@ test('a private job shows its parameters to its submitter’s browser only', asy
   const { jobId } = await created.json();
   try {
     await page.goto(`/jobs/${jobId}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('private parameters');
     const mine = page.getByRole('region', { name: 'Parameters' });
     await expect(mine.getByText('maxIter')).toBeVisible();
     await expect(mine.getByText('77', { exact: true })).toBeVisible();
@@ -271,6 +275,8 @@ test('a private job shows its parameters to its submitter’s browser only', asy
     try {
       const stranger = await other.newPage();
       await stranger.goto(`/jobs/${jobId}`);
+      // Nor its title: that is the submitter's own words about the data.
+      await expect(stranger.getByRole('heading', { level: 1 })).toHaveText('mandelbrot job');
       const theirs = stranger.getByRole('region', { name: 'Parameters' });
       await expect(theirs.getByText(/This job is private/)).toBeVisible();
       await expect(theirs.getByText('maxIter')).toHaveCount(0);

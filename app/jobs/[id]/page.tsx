@@ -9,6 +9,7 @@ import type { JobSummary } from '@/lib/protocol/jobs';
 import { formatTimestamp } from '../_components/format';
 import { JobLive } from '../_components/job-live';
 import { JobParams } from '../_components/job-params';
+import { JobTitle } from '../_components/job-title';
 
 export const dynamic = 'force-dynamic';
 
@@ -46,7 +47,7 @@ export default async function JobPage({ params }: Props) {
         >
           ← All jobs
         </Link>
-        <h1 className="text-3xl font-bold tracking-tight break-words">{job.title || `${job.kernel} job`}</h1>
+        <JobTitle job={job} />
         <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-600 dark:text-slate-400">
           <span>
             Kernel <span className="font-mono text-slate-900 dark:text-slate-100">{job.kernel}</span>

@@ -1,10 +1,7 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { browserApi } from '@/lib/api/api-call';
-import { getJob } from '@/lib/api/jobs-api';
 import type { JobSummary } from '@/lib/protocol/jobs';
-import { storedIdentity } from './submitter-identity';
+import { useOwnJob } from './use-own-job';
 
 function paramText(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -12,25 +9,11 @@ function paramText(value: unknown): string {
 }
 
 /**
- * A job's parameters. The page is rendered for everyone alike, so a private job arrives without
- * them; its submitter's browser (the identity that submitted it) asks again with its token and
- * shows them. Anyone else is told why they are hidden.
+ * A job's parameters: a private job's only in its submitter's browser (`useOwnJob`); anyone else
+ * is told why they are hidden.
  */
 export function JobParams({ job }: { job: JobSummary }) {
-  const [params, setParams] = useState(job.params);
-
-  useEffect(() => {
-    if (job.params !== null || job.visibility !== 'private') return;
-    const identity = storedIdentity();
-    if (!identity) return;
-    const controller = new AbortController();
-    getJob(browserApi, job.jobId, controller.signal, identity.token)
-      .then((own) => setParams(own.params))
-      .catch(() => {
-        // Not the submitter's identity, offline or aborted: the params stay hidden.
-      });
-    return () => controller.abort();
-  }, [job]);
+  const params = (useOwnJob(job) ?? job).params;
 
   const entries =
     params && typeof params === 'object' && !Array.isArray(params)

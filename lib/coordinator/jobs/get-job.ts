@@ -8,7 +8,7 @@ import { type JobPaymentColumns, jobPaymentSummary } from '../rewards/job-paymen
 
 type JobRow = typeof jobs.$inferSelect;
 
-/** Who looks at a job: its submitter sees everything, anyone else no params of a private job. */
+/** Who looks at a job: its submitter sees everything, anyone else no params or title of a private job. */
 export interface JobViewer {
   volunteerId?: string;
 }
@@ -42,34 +42,38 @@ async function toSummaries(db: Queryable, rows: JobRow[], viewer: JobViewer): Pr
         .where(inArray(blobs.sha256, resultShas))
     : [];
   const sizeBySha = new Map(sizes.map((s) => [s.sha, s.size]));
-  return rows.map((job) => ({
-    jobId: job.id,
-    kernel: job.kernel,
-    title: job.title,
-    status: job.status,
-    visibility: job.visibility,
-    params: job.visibility === 'public' || job.ownerId === viewer.volunteerId ? job.params : null,
-    replication: { min: job.replicationMin, max: job.replicationMax },
-    progress: {
-      total: job.shardsTotal,
-      verified: job.shardsVerified,
-      failed: job.shardsFailed,
-      running: Number(extrasByJob.get(job.id)?.n ?? 0),
-    },
-    payment: jobPaymentSummary(extrasByJob.get(job.id)),
-    error: job.error,
-    createdAt: job.createdAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    result:
-      job.status === 'completed' && job.resultSha256
-        ? {
-            url: `/api/v1/jobs/${job.id}/result`,
-            contentType: job.resultContentType ?? 'application/octet-stream',
-            filename: job.resultFilename ?? 'result.bin',
-            bytes: sizeBySha.get(job.resultSha256) ?? 0,
-          }
-        : null,
-  }));
+  return rows.map((job) => {
+    const shown = job.visibility === 'public' || job.ownerId === viewer.volunteerId;
+    return {
+      jobId: job.id,
+      kernel: job.kernel,
+      // A title is the submitter's own words about the data: private like the params.
+      title: shown ? job.title : null,
+      status: job.status,
+      visibility: job.visibility,
+      params: shown ? job.params : null,
+      replication: { min: job.replicationMin, max: job.replicationMax },
+      progress: {
+        total: job.shardsTotal,
+        verified: job.shardsVerified,
+        failed: job.shardsFailed,
+        running: Number(extrasByJob.get(job.id)?.n ?? 0),
+      },
+      payment: jobPaymentSummary(extrasByJob.get(job.id)),
+      error: job.error,
+      createdAt: job.createdAt.toISOString(),
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+      result:
+        job.status === 'completed' && job.resultSha256
+          ? {
+              url: `/api/v1/jobs/${job.id}/result`,
+              contentType: job.resultContentType ?? 'application/octet-stream',
+              filename: job.resultFilename ?? 'result.bin',
+              bytes: sizeBySha.get(job.resultSha256) ?? 0,
+            }
+          : null,
+    };
+  });
 }
 
 /** Status and progress of one job, or 404. */
@@ -82,7 +86,7 @@ export async function getJob(db: Queryable, jobId: string, viewer: JobViewer = {
 
 /**
  * Summaries of several jobs in two queries (unknown ids are left out), as an anonymous viewer sees
- * them (a private job's params hidden): for the shared progress poll, whose streams carry no token.
+ * them (a private job's params and title hidden): for the shared progress poll, whose streams carry no token.
  */
 export async function getJobsByIds(db: Queryable, ids: readonly string[]): Promise<JobSummary[]> {
   if (ids.length === 0) return [];

@@ -28,6 +28,7 @@ async function matmul(owner: SimVolunteer, visibility?: 'public' | 'private') {
     kernel: 'matmul',
     params: { m: 4, n: 4, k: 3 },
     inputs: { a: toBase64(a), b: toBase64(b) },
+    title: 'Quarterly payroll model',
     ...(visibility ? { visibility } : {}),
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -41,17 +42,19 @@ describe(`job data visibility (${backend})`, () => {
     const job = await matmul(owner);
     expect((await api.job(job.jobId, owner.token)).body).toMatchObject({
       visibility: 'private',
+      title: 'Quarterly payroll model',
       params: { m: 4, n: 4, k: 3 },
     });
 
-    // Strangers: the job input is 404, with or without a token; listings show no params.
+    // Strangers: the job input is 404, with or without a token; listings show no params and no
+    // title (the submitter's words may say as much as the data).
     for (const token of [undefined, stranger.token]) {
       const r = await api.blob(job.a, { token });
       expect(r.status).toBe(404);
       expect(r.body.error.code).toBe('not_found');
-      expect((await api.job(job.jobId, token)).body.params).toBeNull();
+      expect((await api.job(job.jobId, token)).body).toMatchObject({ params: null, title: null });
       const listed = (await api.listJobs('', token)).body.jobs.find((j: any) => j.jobId === job.jobId);
-      expect(listed).toMatchObject({ visibility: 'private', params: null });
+      expect(listed).toMatchObject({ visibility: 'private', params: null, title: null });
     }
     // The submitter reads its input, never cached publicly.
     const own = await api.blob(job.a, { token: owner.token });
