@@ -1,5 +1,5 @@
 import busboy from 'busboy';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from '../errors';
 import { zodToApiError } from './api-response';
 
@@ -129,6 +129,17 @@ function checkString(text: string, path: string[]): void {
  */
 export function mediaType(request: Request): string {
   return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * A lease id from the path, in lower case (UUIDs are case-insensitive; stored ids and answers are
+ * lower case). Anything that is not a UUID names no lease this volunteer holds: 404.
+ */
+export function parseLeaseId(raw: string): string {
+  if (!z.uuid().safeParse(raw).success) {
+    throw new ApiError('not_found', `No lease ${raw} is held by this volunteer; lease ids are UUIDs.`);
+  }
+  return raw.toLowerCase();
 }
 
 /** Validates a path or query parameter. */

@@ -532,6 +532,25 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     );
   });
 
+  it('lease ids in upper case name the same lease when handed back or reported, answered in lower case', async () => {
+    const job = await api.createJob(owner.token, {
+      ...goodMatmul(),
+      params: { m: 2, n: 3, k: 4, tileRows: 1 },
+    });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const worker = await SimVolunteer.register();
+    const [first, second] = await worker.lease(2);
+    expect(second).toBeDefined();
+    const released = await api.release(worker.token, first!.leaseId.toUpperCase());
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body).toEqual({ leaseId: first!.leaseId, state: 'released' });
+    const reported = await api.reportError(worker.token, second!.leaseId.toUpperCase(), {
+      message: 'device lost',
+    });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(200);
+    expect(reported.body.leaseId).toBe(second!.leaseId);
+  });
+
   it('GET endpoints with bad ids', async () => {
     expectClientError(await api.job('123'), 400, 'invalid_request', /id/);
     expectClientError(await api.job('00000000-0000-4000-8000-000000000000'), 404, 'not_found');
