@@ -39,6 +39,10 @@ describe(`GET /api/v1/jobs/{id}/activity (${backend})`, () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.jobId as string;
 
+    // A lease request refused as malformed shows no donating worker.
+    const garbled = await SimVolunteer.register();
+    expect((await api.lease(garbled.token, { max: 'all' })).status).toBe(400);
+
     const before = await activity(id);
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({

@@ -15,8 +15,9 @@ import { type LeaseResponse, leaseRequestSchema } from '@/lib/protocol/leases';
 export const POST = withErrors(async (request) => {
   const db = await getDb();
   const volunteer = await authenticateVolunteer(db, request.headers.get('authorization'));
-  await notePresence(db, volunteer.id);
   const body = await readJson(request, leaseRequestSchema, 16 * 1024);
+  // Only a well-formed request shows a donating worker (a refused one may be anything).
+  await notePresence(db, volunteer.id);
   const leased = await leaseShards(db, {
     volunteerId: volunteer.id,
     max: body.max,
