@@ -134,7 +134,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           requestBody: jsonBody('RegisterVolunteerRequest'),
           responses: {
             '201': jsonAnswer('the volunteer and its Bearer token', 'RegisterVolunteerResponse'),
-            ...errors(400),
+            ...errors(400, 413, 429),
           },
         },
       },
@@ -159,7 +159,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           requestBody: jsonBody('LeaseRequest'),
           responses: {
             '200': jsonAnswer('leases, or none with retryAfterMs', 'LeaseResponse'),
-            ...errors(400, 401),
+            ...errors(400, 401, 413),
           },
         },
       },
@@ -179,7 +179,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           requestBody: jsonBody('LeaseErrorReportRequest'),
           responses: {
             '200': jsonAnswer('the lease state', 'LeaseReleaseResponse'),
-            ...errors(400, 401, 404),
+            ...errors(400, 401, 404, 413),
           },
         },
       },
@@ -194,7 +194,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           },
           responses: {
             '202': jsonAnswer('accepted; status pending, valid or invalid', 'ResultResponse'),
-            ...errors(400, 401, 404, 409, 410),
+            ...errors(400, 401, 404, 409, 410, 413),
           },
         },
       },
@@ -212,7 +212,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           },
           responses: {
             '200': jsonAnswer('one answer per part', 'BatchResultResponse'),
-            ...errors(400, 401, 415),
+            ...errors(400, 401, 413, 415),
           },
         },
       },
@@ -329,7 +329,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           requestBody: jsonBody('SiweVerifyRequest'),
           responses: {
             '200': jsonAnswer('the linked address', 'SiweVerifyResponse'),
-            ...errors(400, 401, 409, 503),
+            ...errors(400, 401, 409, 413, 503),
           },
         },
       },
@@ -367,7 +367,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
             'Grant balance to an account (Bearer ADMIN_TOKEN): minted with the next root, within a per-epoch cap',
           security: bearer,
           requestBody: jsonBody('GrantRequest'),
-          responses: { '201': jsonAnswer('the grant', 'GrantResponse'), ...errors(400, 401, 403, 409) },
+          responses: { '201': jsonAnswer('the grant', 'GrantResponse'), ...errors(400, 401, 403, 409, 413) },
         },
       },
       '/api/v1/withdrawals': {
@@ -377,7 +377,7 @@ export function buildOpenApi(kernelParams: Record<string, z.ZodType>): Record<st
           requestBody: jsonBody('WithdrawalRequest'),
           responses: {
             '201': jsonAnswer('the withdrawal', 'WithdrawalResponse'),
-            ...errors(400, 401, 402, 409),
+            ...errors(400, 401, 402, 409, 413),
           },
         },
       },
