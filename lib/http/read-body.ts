@@ -142,6 +142,12 @@ export function parseLeaseId(raw: string): string {
   return raw.toLowerCase();
 }
 
+/** A `?limit=` query parameter: a whole number from 1 to `max`, `fallback` when absent. */
+export function limitParamSchema(max: number, fallback: number) {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(max, message).default(fallback);
+}
+
 /** Validates a path or query parameter. */
 export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name: string): z.infer<S> {
   const parsed = schema.safeParse(value);

@@ -557,7 +557,14 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expectClientError(await api.result('00000000-0000-4000-8000-000000000000'), 404, 'not_found');
     expectClientError(await api.blob('abc'), 400, 'invalid_request', /sha256/);
     expectClientError(await api.blob('0'.repeat(64)), 404, 'not_found');
-    expectClientError(await api.listJobs('?limit=-1'), 400, 'invalid_request', /limit/);
+    for (const query of ['?limit=-1', '?limit=abc', '?limit=', '?limit=2.5', '?limit=201']) {
+      expectClientError(
+        await api.listJobs(query),
+        400,
+        'invalid_request',
+        /^limit: must be a whole number from 1 to 200$/,
+      );
+    }
     expectClientError(await api.me(undefined), 401, 'unauthorized');
     expectClientError(await api.cancel(owner.token, 'nope'), 400, 'invalid_request', /id/);
     const events = await api.events('00000000-0000-4000-8000-000000000000');

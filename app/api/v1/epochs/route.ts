@@ -1,5 +1,4 @@
 // GET /api/v1/epochs — published epochs with roots, totals and leaves; POST /api/v1/epochs — close an epoch now (operator)
-import { z } from 'zod';
 import { authorizeEpochAdmin } from '@/lib/coordinator/rewards/authorize-epoch-admin';
 import { closeEpoch } from '@/lib/coordinator/rewards/close-epoch';
 import { getRewardChain } from '@/lib/coordinator/rewards/get-reward-chain';
@@ -8,11 +7,11 @@ import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { ApiError } from '@/lib/errors';
 import { json, withErrors } from '@/lib/http/api-response';
-import { parseParam } from '@/lib/http/read-body';
+import { limitParamSchema, parseParam } from '@/lib/http/read-body';
 
 export const dynamic = 'force-dynamic';
 
-const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
+const limitSchema = limitParamSchema(100, 20);
 
 export const GET = withErrors(async (request) => {
   const limit = parseParam(limitSchema, new URL(request.url).searchParams.get('limit') ?? undefined, 'limit');

@@ -1,5 +1,4 @@
 // GET /api/v1/jobs — recent jobs; POST /api/v1/jobs — submit a job (JSON with base64 inputs, or multipart)
-import { z } from 'zod';
 import { authenticateVolunteer, optionalVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { listJobs } from '@/lib/coordinator/jobs/get-job';
@@ -7,11 +6,11 @@ import { refreshDeposits } from '@/lib/coordinator/rewards/refresh-deposits';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
 import { decodeJobRequest } from '@/lib/http/decode-job-request';
-import { parseParam } from '@/lib/http/read-body';
+import { limitParamSchema, parseParam } from '@/lib/http/read-body';
 
 export const dynamic = 'force-dynamic';
 
-const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
+const limitSchema = limitParamSchema(200, 50);
 
 export const GET = withErrors(async (request) => {
   const limit = parseParam(limitSchema, new URL(request.url).searchParams.get('limit') ?? undefined, 'limit');
