@@ -6,7 +6,6 @@ import {
   type Account,
   type Address,
   type Chain,
-  createPublicClient,
   createWalletClient,
   encodeFunctionData,
   type Hex,
@@ -20,16 +19,16 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Anvil, startAnvil } from '@/lib/chain/anvil';
-import { deployContracts } from '@/lib/chain/deploy';
+import type { Anvil } from '@/lib/chain/anvil';
 import { rewardDistributorAbi, spareCyclesTokenAbi } from '@/lib/chain/generated/contracts';
-import { createRewardChain, type RewardChain } from '@/lib/chain/reward-chain';
+import type { RewardChain } from '@/lib/chain/reward-chain';
 import { payVerifiedResults } from '@/lib/coordinator/rewards/pay-verified-results';
 import { settleJobFunds } from '@/lib/coordinator/rewards/settle-job-funds';
 import { syncDeposits } from '@/lib/coordinator/rewards/sync-deposits';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
+import { deployTestChain, setEnv } from './chain-fixtures';
 import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
@@ -65,32 +64,13 @@ let token: Address;
 let chain: RewardChain;
 const savedEnv = { ...process.env };
 
-function setEnv(values: Record<string, string | undefined>): void {
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetEnvCache();
-}
-
 beforeAll(async () => {
-  anvil = await startAnvil();
-  const transport = http(anvil.rpcUrl);
-  publicClient = createPublicClient({ chain: foundry, transport });
-  const deployer = createWalletClient({
-    chain: foundry,
-    transport,
-    account: privateKeyToAccount(publisherKey),
-  });
-  ({ distributor, token } = await deployContracts(deployer, publicClient));
+  let settings: Record<string, string>;
+  ({ anvil, publicClient, distributor, token, chain, settings } = await deployTestChain(publisherKey));
   dataDir = await mkdtemp(path.join(tmpdir(), 'sc-paid-'));
   setEnv({
+    ...settings,
     DATA_DIR: dataDir,
-    RPC_URL: anvil.rpcUrl,
-    CHAIN_ID: String(foundry.id),
-    DISTRIBUTOR_ADDRESS: distributor,
-    TOKEN_ADDRESS: token,
-    PUBLISHER_PRIVATE_KEY: publisherKey,
     ADMIN_TOKEN: adminToken,
     TREASURY_ADDRESS: treasury,
     PROTOCOL_FEE_BPS: String(feeBps),
@@ -98,7 +78,6 @@ beforeAll(async () => {
     DEPOSIT_CONFIRMATIONS: '0',
     PUBLIC_URL: undefined,
   });
-  chain = createRewardChain({ rpcUrl: anvil.rpcUrl, chainId: foundry.id, distributor, publisherKey });
 });
 // Opened after the settings above: the pipeline it starts reads them.
 const testDb = testDbForFile();
