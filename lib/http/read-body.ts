@@ -74,53 +74,83 @@ export const maxJsonDepth = 32;
  * 100,000 nested brackets costs a loop, not the stack.
  */
 export function rejectUnstorable(value: unknown, path: string[] = []): void {
-  const stack: { value: unknown; path: string[] }[] = [{ value, path }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const { value: item, path: at } = next;
-    if (typeof item === 'string') {
-      checkString(item, at);
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    if (problem) refuse(path, problem);
+  }
+  if (!value || typeof value !== 'object') return;
+  // Depth-first in document order with an explicit stack of open containers. Nothing is allocated
+  // per element: an array of ten million numbers is one loop, and a field's path is put together
+  // only when it is refused.
+  const stack: Level[] = [{ parent: null, key: null, container: value, keys: keysOf(value), next: 0 }];
+  while (stack.length > 0) {
+    const level = stack.at(-1)!;
+    const count = level.keys ? level.keys.length : (level.container as unknown[]).length;
+    if (level.next >= count) {
+      stack.pop();
       continue;
     }
-    if (!item || typeof item !== 'object') continue;
-    if (at.length - path.length >= maxJsonDepth) {
-      const field = at.join('.') || 'body';
-      throw new ApiError(
-        'invalid_request',
-        `${field}: nested more than ${maxJsonDepth} levels deep; send a flatter value.`,
-        field,
-      );
+    const key: string | number = level.keys ? level.keys[level.next]! : level.next;
+    level.next += 1;
+    if (typeof key === 'string') {
+      const problem = stringProblem(key) ?? (key === '__proto__' ? protoProblem : null);
+      if (problem) refuse([...path, ...keysTo(level), key], problem);
     }
-    const entries = Array.isArray(item) ? item.map((v, i) => [String(i), v] as const) : Object.entries(item);
-    for (const [key] of entries) {
-      checkString(key, [...at, key]);
-      if (key === '__proto__' && !Array.isArray(item)) {
-        // JSON.parse keeps it as a plain key, but parsing it into objects drops it or replaces the
-        // prototype: an unknown input or parameter would vanish instead of being refused.
-        const field = [...at, key].join('.');
+    const child = (level.container as Record<string | number, unknown>)[key];
+    if (typeof child === 'string') {
+      const problem = stringProblem(child);
+      if (problem) refuse([...path, ...keysTo(level), String(key)], problem);
+    } else if (child && typeof child === 'object') {
+      if (stack.length >= maxJsonDepth) {
+        const field = [...path, ...keysTo(level), String(key)].join('.');
         throw new ApiError(
           'invalid_request',
-          `${field}: no field of this API is named __proto__; remove it.`,
+          `${field}: nested more than ${maxJsonDepth} levels deep; send a flatter value.`,
           field,
         );
       }
+      stack.push({ parent: level, key, container: child, keys: keysOf(child), next: 0 });
     }
-    // Reversed onto the stack, so the first bad field in document order is the one named.
-    for (const [key, child] of entries.reverse()) stack.push({ value: child, path: [...at, key] });
   }
 }
 
-function checkString(text: string, path: string[]): void {
-  const field = path.join('.') || 'body';
-  if (text.includes('\u0000')) {
-    throw new ApiError('invalid_request', `${field}: contains a NUL character (\\u0000); remove it.`, field);
-  }
+/** One open array or object of the walk in `rejectUnstorable`. */
+interface Level {
+  parent: Level | null;
+  /** Its key (or index) in the parent; null for the value itself. */
+  key: string | number | null;
+  container: object;
+  /** An object's own keys; null for an array, walked by index. */
+  keys: string[] | null;
+  next: number;
+}
+
+const keysOf = (container: object): string[] | null =>
+  Array.isArray(container) ? null : Object.keys(container);
+
+/** The keys from the walked value down to `level`. */
+function keysTo(level: Level): string[] {
+  const keys: string[] = [];
+  for (let at: Level | null = level; at && at.key !== null; at = at.parent) keys.unshift(String(at.key));
+  return keys;
+}
+
+/** What the database cannot store in `text`, if anything. */
+function stringProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000); remove it.';
   if (!text.isWellFormed()) {
-    throw new ApiError(
-      'invalid_request',
-      `${field}: contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode text; send well-formed UTF-8.`,
-      field,
-    );
+    return 'contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode text; send well-formed UTF-8.';
   }
+  return null;
+}
+
+// JSON.parse keeps `__proto__` as a plain key, but parsing it into objects drops it or replaces
+// the prototype: an unknown input or parameter would vanish instead of being refused.
+const protoProblem = 'no field of this API is named __proto__; remove it.';
+
+function refuse(path: string[], problem: string): never {
+  const field = path.join('.') || 'body';
+  throw new ApiError('invalid_request', `${field}: ${problem}`, field);
 }
 
 /**
