@@ -1,3 +1,5 @@
+import { ApiError, type ErrorCode } from '../../errors';
+import { type DecodedJobRequest, type JobJsonForm, parseJobJson } from '../../http/decode-job-request';
 import { type AnyKernel, KernelInputError, type ShardSpec } from '../../kernels/kernel';
 import { getKernel } from '../../kernels/registry';
 import { arbiterMaxWorkUnits } from '../reputation/trust-rules';
@@ -189,6 +191,20 @@ async function validateShard(input: {
   return { ...decision, checks };
 }
 
+export type ParseJobJsonOutcome =
+  | { ok: true; job: DecodedJobRequest }
+  | { ok: false; code: ErrorCode; message: string; field?: string };
+
+/** `parseJobJson` of a job request's JSON; the client's mistake comes back as a value. */
+function parseJobRequestJson(input: { bytes: Uint8Array; form: JobJsonForm }): ParseJobJsonOutcome {
+  try {
+    return { ok: true, job: parseJobJson(input.bytes, input.form) };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { ok: false, code: error.code, message: error.message, field: error.field };
+  }
+}
+
 /** Builds a job's output from its verified shard results, in shard order. */
 function assemble(input: {
   kernel: string;
@@ -198,6 +214,6 @@ function assemble(input: {
   return kernelNamed(input.kernel).assemble({ params: input.params }, input.results);
 }
 
-export const cpuTasks = { prepareJob, validateShard, assemble };
+export const cpuTasks = { prepareJob, parseJobRequestJson, validateShard, assemble };
 export type CpuTasks = typeof cpuTasks;
 export type CpuTaskName = keyof CpuTasks;

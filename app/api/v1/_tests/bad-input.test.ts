@@ -551,6 +551,16 @@ describe(`bad input is refused with a 4xx that says what to fix, and nothing is 
     expect(reported.body.leaseId).toBe(second!.leaseId);
   });
 
+  it('POST /api/v1/jobs with params larger than any kernel takes', async () => {
+    const huge = { ...goodMatmul(), params: { m: 2, n: 3, k: 4, note: 'x'.repeat(300_000) } };
+    expectClientError(
+      await api.createJob(owner.token, huge),
+      400,
+      'invalid_request',
+      /^params: longer than 262144/,
+    );
+  });
+
   it('GET endpoints with bad ids', async () => {
     expectClientError(await api.job('123'), 400, 'invalid_request', /id/);
     expectClientError(await api.job('00000000-0000-4000-8000-000000000000'), 404, 'not_found');

@@ -4,10 +4,11 @@ import { jobEventStream } from '@/lib/coordinator/jobs/job-event-stream';
 import { getJobProgressHub, JobProgressHub } from '@/lib/coordinator/jobs/job-progress-hub';
 import { fanOutShader } from '@/lib/coordinator/pipeline/fan-out-shader.fixture';
 import { type Db, getDb } from '@/lib/db/client';
+import { writeNpy } from '@/lib/kernels/npy';
 import { customWgsl } from '@/lib/kernels/wgsl/custom-wgsl';
 import { metrics } from '@/lib/metrics/metrics';
 import { HEAD as headJobEvents } from '../jobs/[id]/events/route';
-import { api, backend, settle, testDbForFile } from './harness';
+import { api, backend, settle, testDbForFile, toBase64 } from './harness';
 import { SimVolunteer } from './volunteer-sim';
 
 /**
@@ -248,6 +249,28 @@ describe(`heavy input (${backend})`, () => {
     const named = await api.createJob(owner.token, undefined, late);
     expect(named.status).toBe(400);
     expect(named.body.error).toMatchObject({ code: 'invalid_request', field: 'params.values.100000' });
+  });
+
+  it('parses a large JSON job body in a worker thread, not on the event loop', async () => {
+    // 80 MB of numbers (under the 96 MiB limit): JSON.parse alone takes over a second on the two
+    // cores this runs on. Parsed where requests are answered, it held them all that long.
+    const raw = `{"kernel":"matmul","params":{"m":2,"n":2,"k":2,"values":[${'0,'.repeat(40_000_000)}0]}}`;
+    const { value: refused, stallMs } = await stallDuring(() => api.createJob(owner.token, undefined, raw));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error.field).toMatch(/^params/);
+    expect(stallMs).toBeLessThan(maxStallMs);
+    // A good job parsed there arrives whole: 128×64 and 64×128 matrices, 88 KB of JSON.
+    const a = new Float32Array(128 * 64).map((_, i) => (i % 7) - 3);
+    const b = new Float32Array(64 * 128).map((_, i) => (i % 5) - 2);
+    const good = {
+      kernel: 'matmul',
+      params: { m: 128, n: 128, k: 64 },
+      inputs: { a: toBase64(writeNpy(128, 64, a)), b: toBase64(writeNpy(64, 128, b)) },
+    };
+    expect(JSON.stringify(good).length).toBeGreaterThan(64 * 1024);
+    const created = await api.createJob(owner.token, good);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.shards).toBeGreaterThan(0);
   });
 
   it('refuses JSON nested deeper than any request needs with a 400, not a stack overflow', async () => {

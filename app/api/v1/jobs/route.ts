@@ -2,6 +2,7 @@
 import { authenticateVolunteer, optionalVolunteer } from '@/lib/coordinator/identity/authenticate-volunteer';
 import { createJob } from '@/lib/coordinator/jobs/create-job';
 import { listJobs } from '@/lib/coordinator/jobs/get-job';
+import { parseJobJsonOffLoop } from '@/lib/coordinator/jobs/parse-job-json-off-loop';
 import { refreshDeposits } from '@/lib/coordinator/rewards/refresh-deposits';
 import { getDb } from '@/lib/db/client';
 import { json, withErrors } from '@/lib/http/api-response';
@@ -22,7 +23,7 @@ export const GET = withErrors(async (request) => {
 export const POST = withErrors(async (request) => {
   const db = await getDb();
   const owner = await authenticateVolunteer(db, request.headers.get('authorization'));
-  const job = await decodeJobRequest(request);
+  const job = await decodeJobRequest(request, parseJobJsonOffLoop);
   if (job.payment) await refreshDeposits(2_000); // a deposit just made can pay for this job
   return json(await createJob(db, { ...job, ownerId: owner.id }), { status: 201 });
 });
