@@ -42,6 +42,10 @@ export async function payVerifiedResults(tx: Queryable, credited: readonly Credi
   );
   if (payments.length === 0) return;
   const treasury = env().TREASURY_ADDRESS?.toLowerCase() ?? null;
+  const quotas = await shardQuotas(
+    tx,
+    credited.filter((c) => payments.some((p) => p.job_id === c.jobId)).map((c) => c.resultId),
+  );
 
   for (const payment of payments) {
     const price = BigInt(payment.price_per_work_unit);
@@ -51,6 +55,11 @@ export async function payVerifiedResults(tx: Queryable, credited: readonly Credi
       .filter((c) => c.jobId === payment.job_id)
       .sort((a, b) => (a.resultId < b.resultId ? -1 : 1));
     for (const result of results) {
+      const quota = quotas.get(result.resultId);
+      // The reservation holds replication.max results per shard: a result beyond that (a known-answer
+      // replica of a shard already paid in full) earns credit but no tokens, so it can never take the
+      // payment of another shard's verified result.
+      if (!quota || quota.paid >= quota.max) continue;
       const cost = min(workUnitsCost(result.workUnits, price), left);
       if (cost === 0n) continue;
       const fee = treasury ? protocolFee(cost, payment.fee_bps) : 0n;
@@ -62,6 +71,7 @@ export async function payVerifiedResults(tx: Queryable, credited: readonly Credi
             ON CONFLICT (key) DO NOTHING RETURNING id`,
       );
       if (inserted.length === 0) continue; // paid before (a retry, or another process)
+      quota.paid += 1;
       if (fee > 0n) {
         await tx.execute(sql`
           INSERT INTO ledger_entries (key, kind, address, job_id, result_id, amount)
@@ -77,6 +87,40 @@ export async function payVerifiedResults(tx: Queryable, credited: readonly Credi
         UPDATE job_payments SET spent = spent + ${paid.toString()}::numeric WHERE job_id = ${payment.job_id}::uuid`);
     }
   }
+}
+
+/**
+ * For each result, its shard's payment quota: the job's `replication.max` (what the reservation
+ * holds per shard) and how many results of the shard hold a payment now. Results of one shard share
+ * one object, so payments made in this call count against the others.
+ */
+async function shardQuotas(
+  tx: Queryable,
+  resultIds: readonly string[],
+): Promise<Map<string, { max: number; paid: number }>> {
+  const quotas = new Map<string, { max: number; paid: number }>();
+  if (resultIds.length === 0) return quotas;
+  const rows = await queryRows<{ result_id: string; shard_id: string; max: number; paid: number }>(
+    tx,
+    sql`SELECT r.id::text AS result_id, r.shard_id::text AS shard_id, j.replication_max AS max,
+               (SELECT count(*) FROM results o JOIN ledger_entries e ON e.key = 'payment:' || o.id::text
+                WHERE o.shard_id = r.shard_id)::int AS paid
+        FROM results r JOIN shards s ON s.id = r.shard_id JOIN jobs j ON j.id = s.job_id
+        WHERE r.id IN (${sql.join(
+          resultIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+  );
+  const byShard = new Map<string, { max: number; paid: number }>();
+  for (const row of rows) {
+    let quota = byShard.get(row.shard_id);
+    if (!quota) {
+      quota = { max: Number(row.max), paid: Number(row.paid) };
+      byShard.set(row.shard_id, quota);
+    }
+    quotas.set(row.result_id, quota);
+  }
+  return quotas;
 }
 
 function min(a: bigint, b: bigint): bigint {

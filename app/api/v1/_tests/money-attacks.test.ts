@@ -6,6 +6,7 @@ import { type Address, getAddress, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anvil } from '@/lib/chain/anvil';
+import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
@@ -311,6 +312,50 @@ describe('paid jobs under attack', () => {
     // Nobody else may cancel it (or un-cancel it by cancelling again).
     const other = await SimVolunteer.register();
     expect((await api.cancel(other.token, job.body.jobId)).status).toBe(403);
+  });
+
+  it('pays every verified shard of a paid job its price, even when a known-answer replica of one was paid too', async () => {
+    const wallet = newAccount();
+    const owner = await linked(wallet);
+    await grant(wallet.address, CYCLE);
+    // replication {1, 1}: the reservation is exactly one result per tile.
+    const job = await matmulJob(owner, 4, { pricePerWorkUnit: String(price) });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    expect((await money(owner)).reserved).toBe(String(4n * perShard));
+    const first = await SimVolunteer.register();
+    const [lease] = await first.lease(1);
+    await first.submitBatch([{ leaseId: lease!.leaseId, bytes: await first.compute(lease!) }]);
+    await settle();
+
+    // A newcomer gets that verified tile again as a known-answer shard and answers it right.
+    const realRandom = leaseRandom.next;
+    setEnv({ KNOWN_ANSWER_RATE: '1' });
+    leaseRandom.next = () => 0;
+    const tested = await SimVolunteer.register();
+    let known: Awaited<ReturnType<SimVolunteer['lease']>>;
+    try {
+      known = await tested.lease(1);
+    } finally {
+      leaseRandom.next = realRandom;
+      setEnv({ KNOWN_ANSWER_RATE: '0' });
+    }
+    expect(known.map((l) => l.shardId)).toEqual([lease!.shardId]);
+    await tested.submitBatch([{ leaseId: known[0]!.leaseId, bytes: await tested.compute(known[0]!) }]);
+    await settle();
+
+    // The other three tiles are verified by a third volunteer: each is paid its full price.
+    const rest = await SimVolunteer.register();
+    expect(await rest.work()).toBe(3);
+    await settle();
+    const summary = (await api.job(job.body.jobId)).body;
+    expect(summary.status).toBe('completed');
+    const net = perShard - (perShard * 1000n) / 10_000n;
+    expect((await money(first)).earnings).toBe(String(net));
+    expect((await money(rest)).earnings).toBe(String(3n * net));
+    // The test replica is never paid from the submitter's reservation beyond replication.max.
+    expect((await money(tested)).earnings).toBe('0');
+    expect(summary.payment).toMatchObject({ spent: String(4n * perShard), refunded: '0' });
+    setEnv({ KNOWN_ANSWER_RATE: undefined });
   });
 
   it('lets no submitter spend a wallet it has not signed for', async () => {
