@@ -76,6 +76,13 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
       for (const row of rows) previous.set(row.address, BigInt(row.cumulative));
     }
     const totals = await computeRewardTotals(tx);
+    // The epoch's time bounds what may still be taken back (`lastEpochAt`): ledger rows are stamped
+    // by the database (`now()`, their transaction's start), and every row this read saw began
+    // before this moment on the database's clock. `options.now` alone (the caller's clock, taken
+    // before waiting for the lock) can lie before rows the tree already pays.
+    const [read] = await queryRows<{ at: Date | string }>(tx, sql`SELECT clock_timestamp() AS at`);
+    const readAt = new Date(read!.at);
+    const createdAt = readAt > options.now ? readAt : options.now;
     const merged = new Map(previous);
     for (const [address, amount] of totals) {
       if (amount > (merged.get(address) ?? 0n)) merged.set(address, amount);
@@ -96,7 +103,7 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
       total: total.toString(),
       leafCount: entries.length,
       rate: '0',
-      createdAt: options.now,
+      createdAt,
     });
     const [granted] = await queryRows<{ grants: string }>(
       tx,

@@ -6,6 +6,8 @@ import { type Address, getAddress, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anvil } from '@/lib/chain/anvil';
+import { clock } from '@/lib/coordinator/clock';
+import { revokePayments } from '@/lib/coordinator/rewards/revoke-payments';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -44,6 +46,7 @@ beforeAll(async () => {
     PROTOCOL_FEE_BPS: '1000',
     GRANT_CAP_PER_EPOCH: String(1000n * CYCLE),
     DEPOSIT_CONFIRMATIONS: '0',
+    KNOWN_ANSWER_RATE: '0', // one case turns it on; elsewhere the shards a volunteer gets are all fresh
     PUBLIC_URL: undefined,
   });
 });
@@ -355,7 +358,42 @@ describe('paid jobs under attack', () => {
     // The test replica is never paid from the submitter's reservation beyond replication.max.
     expect((await money(tested)).earnings).toBe('0');
     expect(summary.payment).toMatchObject({ spent: String(4n * perShard), refunded: '0' });
-    setEnv({ KNOWN_ANSWER_RATE: undefined });
+  });
+
+  it('never takes back a payment that a published root already pays, even when the coordinator clock lags the database', async () => {
+    const wallet = newAccount();
+    const owner = await linked(wallet);
+    await grant(wallet.address, CYCLE);
+    const job = await matmulJob(owner, 1, { pricePerWorkUnit: String(price) });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const payee = newAccount();
+    const worker = await linked(payee);
+    expect(await worker.work()).toBe(1);
+    await settle();
+    const net = perShard - (perShard * 1000n) / 10_000n;
+    expect((await money(worker)).earnings).toBe(String(net));
+
+    // The epoch closer took its time a minute before the database's (clock skew between the
+    // coordinator and Postgres, or a wait for the epoch lock): the payment is in the tree anyway.
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() - 60_000);
+    try {
+      expect((await api.closeEpoch(admin)).body.status).toBe('published');
+    } finally {
+      clock.now = realNow;
+    }
+    expect((await api.rewards(payee.address)).body.cumulative).toBe(String(net));
+
+    // Its volunteer is caught lying later: what a published root pays stays paid, so the
+    // submitter is not refunded tokens the volunteer can already claim.
+    const [result] = await queryRows<{ result_id: string }>(
+      testDb.db,
+      sql`SELECT result_id::text FROM credits WHERE job_id = ${job.body.jobId}::uuid`,
+    );
+    await testDb.db.transaction((tx) => revokePayments(tx, [result!.result_id]));
+    expect((await money(worker)).earnings).toBe(String(net));
+    expect((await api.job(job.body.jobId)).body.payment).toMatchObject({ spent: String(perShard) });
+    expect((await money(owner)).balance).toBe(String(CYCLE - perShard));
   });
 
   it('lets no submitter spend a wallet it has not signed for', async () => {
