@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { type Address, getAddress, type LocalAccount } from 'viem';
+import { type Address, getAddress, type LocalAccount, zeroAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createSiweMessage } from 'viem/siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anvil } from '@/lib/chain/anvil';
 import { clock } from '@/lib/coordinator/clock';
@@ -425,6 +426,33 @@ describe('sign-in races', () => {
       expect(r.status).toBe(401);
       expect(r.body.error.message).toMatch(/already used/);
     }
+  });
+
+  it('refuses a forged signature for the zero address (what a bare ecrecover of garbage returns)', async () => {
+    const volunteer = await SimVolunteer.register();
+    const nonce = (await api.siweNonce(volunteer.token)).body;
+    const message = createSiweMessage({
+      address: zeroAddress,
+      chainId: nonce.chainId,
+      domain: nonce.domain,
+      uri: nonce.uri,
+      nonce: nonce.nonce,
+      version: '1',
+      issuedAt: new Date(),
+    });
+    // The chain is configured here, so a signature that recovers to nobody is also tried as a
+    // contract wallet's (ERC-1271 / ERC-6492) on anvil: still refused.
+    for (const v of ['1b', '1c']) {
+      for (const r of ['00'.repeat(32), '11'.repeat(32)]) {
+        const answer = await api.siweVerify(volunteer.token, {
+          message,
+          signature: `0x${r}${'00'.repeat(32)}${v}`,
+        });
+        expect(answer.status).toBe(401);
+        expect(answer.body.error.message).toMatch(/signature was not made by 0x0{40}/);
+      }
+    }
+    expect((await money(volunteer)).address).toBeNull();
   });
 
   it('links one wallet when two wallets sign in for one volunteer at once', async () => {
