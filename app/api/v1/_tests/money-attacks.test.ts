@@ -455,6 +455,26 @@ describe('sign-in races', () => {
     expect((await money(volunteer)).address).toBeNull();
   });
 
+  it('keeps at most a few live nonces per volunteer, however many it asks for', async () => {
+    const volunteer = await SimVolunteer.register();
+    const wallet = newAccount();
+    const first = await signIn(volunteer.token, wallet);
+    for (let i = 0; i < 40; i += 1) expect((await api.siweNonce(volunteer.token)).status).toBe(200);
+    const [row] = await queryRows<{ count: number }>(
+      testDb.db,
+      sql`SELECT count(*)::int AS count FROM siwe_nonces WHERE volunteer_id = ${volunteer.id}::uuid`,
+    );
+    expect(Number(row!.count)).toBeLessThanOrEqual(8);
+    // The oldest was retired; a fresh one (among the newest eight) still links.
+    const stale = await api.siweVerify(volunteer.token, first);
+    expect(stale.status).toBe(401);
+    expect(stale.body.error.message).toMatch(/Unknown nonce/);
+    const tabs = await Promise.all([signIn(volunteer.token, wallet), signIn(volunteer.token, wallet)]);
+    expect((await api.siweVerify(volunteer.token, tabs[0])).status).toBe(200);
+    expect((await api.siweVerify(volunteer.token, tabs[1])).status).toBe(200); // the same wallet again
+    expect((await money(volunteer)).address).toBe(wallet.address.toLowerCase());
+  });
+
   it('links one wallet when two wallets sign in for one volunteer at once', async () => {
     const volunteer = await SimVolunteer.register();
     const [one, two] = [newAccount(), newAccount()];
