@@ -1,3 +1,4 @@
+import { getAddress } from 'viem';
 import { z } from 'zod';
 
 /** `GET /api/v1/config`: where the chain and contracts are; null fields when no chain is configured. */
@@ -8,10 +9,22 @@ export const publicConfigSchema = z.object({
   distributorAddress: z.string().nullable(),
 });
 
-/** A 0x-prefixed 20-byte address in any letter case (answers use lower case). */
+/**
+ * A 0x-prefixed 20-byte address (answers use lower case): all lower case, all upper case, or mixed
+ * case that is a valid EIP-55 checksum. A mixed-case address whose checksum fails is a typo, refused
+ * rather than credited to an account nobody holds.
+ */
 export const addressSchema = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .refine(
+    (value) => {
+      const hex = value.slice(2);
+      if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return true; // the regex above already refused it
+      return hex === hex.toLowerCase() || hex === hex.toUpperCase() || getAddress(value) === value;
+    },
+    { error: 'has a mixed-case EIP-55 checksum that does not match: check the address for a typo' },
+  )
   .transform((value) => value.toLowerCase() as `0x${string}`);
 
 /** Token amounts cross the wire as decimal strings of token units (18 decimals): JSON numbers lose precision. */

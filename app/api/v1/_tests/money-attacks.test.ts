@@ -248,6 +248,29 @@ describe('one address in any letter case', () => {
     }
   });
 
+  it('refuses a mixed-case address whose EIP-55 checksum fails (a typo), for grants and claims', async () => {
+    const checksummed = getAddress(newAccount().address);
+    // Flip the case of one letter: still the same hex, but no longer its checksum.
+    const at = checksummed.slice(2).search(/[a-fA-F]/) + 2;
+    const flipped = checksummed[at]!;
+    const typo = `${checksummed.slice(0, at)}${flipped === flipped.toUpperCase() ? flipped.toLowerCase() : flipped.toUpperCase()}${checksummed.slice(at + 1)}`;
+    const g = await api.grant(admin, { address: typo, amount: '1' });
+    expect(g.status).toBe(400);
+    expect(g.body.error).toMatchObject({ code: 'invalid_request', field: 'address' });
+    expect(g.body.error.message).toMatch(/checksum/);
+    expect(await ledgerRows(checksummed)).toEqual([]);
+    const r = await api.rewards(typo);
+    expect(r.status).toBe(400);
+    expect(r.body.error.field).toBe('address');
+    // Too long or too short and mixed case: the length is what is wrong (and never a 500).
+    for (const bad of [`${checksummed}00`, checksummed.slice(0, 40)]) {
+      const answer = await api.rewards(bad);
+      expect(answer.status, bad).toBe(400);
+      expect(answer.body.error.message).toMatch(/20-byte hex address/);
+    }
+    expect((await api.rewards(checksummed)).status).toBe(200);
+  });
+
   it('serves an empty proof for an address that earned nothing, so no claim can pay it', async () => {
     const nobody = newAccount().address;
     const r = await api.rewards(nobody);
