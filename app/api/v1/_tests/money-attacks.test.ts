@@ -297,7 +297,54 @@ describe('grants', () => {
   });
 });
 
+describe('grant cap under concurrency', () => {
+  it('never lets grants sent at once pass the per-epoch cap together', async () => {
+    const probe = await api.grant(admin, { address: newAccount().address, amount: String(10n ** 30n) });
+    expect(probe.status).toBe(409);
+    const remaining = BigInt(probe.body.error.remaining);
+    expect(remaining).toBeGreaterThan(2n);
+    const each = remaining / 2n + 1n; // any two of them exceed what is left
+    const wallets = Array.from({ length: 5 }, () => newAccount().address);
+    const answers = await Promise.all(
+      wallets.map((address) => api.grant(admin, { address, amount: String(each) })),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of answers.filter((r) => r.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'grant_cap_exceeded', remaining: String(remaining - each) });
+    }
+  });
+});
+
 describe('paid jobs under attack', () => {
+  it('shows an unlinked volunteer no money, and never lets earnings be withdrawn as balance too', async () => {
+    const anonymous = await SimVolunteer.register();
+    expect(await money(anonymous)).toMatchObject({
+      address: null,
+      earnings: '0',
+      balance: '0',
+      reserved: '0',
+      funds: null,
+    });
+    const sponsor = newAccount();
+    const owner = await linked(sponsor);
+    await grant(sponsor.address, CYCLE);
+    expect((await matmulJob(owner, 2, { pricePerWorkUnit: String(price) })).status).toBe(201);
+    const payee = newAccount();
+    const worker = await linked(payee);
+    expect(await worker.work()).toBe(2);
+    await settle();
+    const net = 2n * (perShard - (perShard * 1000n) / 10_000n);
+    expect(await money(worker)).toMatchObject({ earnings: String(net), balance: '0', reserved: '0' });
+    // Earnings are claimable as they are; they are not balance, so they cannot be withdrawn (or
+    // spent on jobs) a second time.
+    const w = await api.withdraw(worker.token, { amount: String(net) });
+    expect(w.status).toBe(402);
+    expect(w.body.error).toMatchObject({ code: 'insufficient_funds', missing: String(net) });
+    expect((await matmulJob(worker, 1, { pricePerWorkUnit: String(price) })).status).toBe(402);
+    expect((await api.rewards(payee.address)).body.pending).toBe(String(net));
+  });
+
   it('refuses a malformed price with a 400 naming payment.pricePerWorkUnit, and reserves nothing', async () => {
     const wallet = newAccount();
     const owner = await linked(wallet);
