@@ -13,6 +13,9 @@ import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
+import { POST as postVerify } from '../auth/verify/route';
+import { POST as postGrants } from '../grants/route';
+import { POST as postWithdrawals } from '../withdrawals/route';
 import { deployTestChain, setEnv } from './chain-fixtures';
 import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet, signIn } from './siwe-helpers';
@@ -553,5 +556,46 @@ describe('sign-in races', () => {
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     const winner = answers.find((r) => r.status === 200)!.body.address;
     expect((await money(volunteer)).address).toBe(winner);
+  });
+});
+
+describe('raw bodies on the money endpoints', () => {
+  it('answers every malformed body with a 4xx that names the problem, never a 500', async () => {
+    const volunteer = await linked(newAccount());
+    const calls = [
+      { name: 'withdrawals', handler: postWithdrawals, auth: `Bearer ${volunteer.token}` },
+      { name: 'grants', handler: postGrants, auth: admin },
+      { name: 'auth/verify', handler: postVerify, auth: `Bearer ${volunteer.token}` },
+    ];
+    const bodies = [
+      '[]',
+      '"1"',
+      '1',
+      'null',
+      '{"amount":"1"',
+      '{"amount":"1"}}',
+      '\u0000',
+      `{"amount":"${'1'.repeat(5000)}"}`,
+    ];
+    for (const { name, handler, auth } of calls) {
+      for (const body of bodies) {
+        const response = await handler(
+          new Request(`http://127.0.0.1:3000/api/v1/${name}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: auth },
+            body,
+          }),
+        );
+        const answer = await response.json();
+        expect(
+          response.status,
+          `${name} ${body.slice(0, 30)} → ${JSON.stringify(answer)}`,
+        ).toBeGreaterThanOrEqual(400);
+        expect(response.status, `${name} ${body.slice(0, 30)}`).toBeLessThan(500);
+        expect(answer.error.code).toMatch(/^(invalid_json|invalid_request|payload_too_large)$/);
+        expect(answer.error.message.length).toBeGreaterThan(10);
+      }
+    }
+    expect((await money(volunteer)).funds).toMatchObject({ withdrawn: '0', granted: '0' });
   });
 });
