@@ -58,11 +58,16 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
     const unchanged = last
       ? ({ kind: 'unchanged', epoch: Number(last.epoch), root: last.root, txHash: last.tx_hash } as const)
       : undefined;
+    // Epochs are stamped by the later of the caller's and the database's clock (below), so their age
+    // is measured the same way: a database clock ahead of this process's cannot delay the schedule.
+    const [clocks] = await queryRows<{ at: Date | string }>(tx, sql`SELECT clock_timestamp() AS at`);
+    const dbNow = new Date(clocks!.at);
+    const now = dbNow > options.now ? dbNow : options.now;
     if (
       unchanged &&
       last &&
       options.minIntervalMs !== undefined &&
-      options.now.getTime() - new Date(last.created_at).getTime() < options.minIntervalMs
+      now.getTime() - new Date(last.created_at).getTime() < options.minIntervalMs
     ) {
       return unchanged;
     }

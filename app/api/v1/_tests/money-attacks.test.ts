@@ -7,7 +7,9 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anvil } from '@/lib/chain/anvil';
+import type { RewardChain } from '@/lib/chain/reward-chain';
 import { clock } from '@/lib/coordinator/clock';
+import { closeEpoch } from '@/lib/coordinator/rewards/close-epoch';
 import { revokePayments } from '@/lib/coordinator/rewards/revoke-payments';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
@@ -35,12 +37,13 @@ const price = 10n ** 15n;
 const perShard = 4_096n * 10n ** 9n; // floor(price × 0.004096): one 16×16×8 matmul tile
 
 let anvil: Anvil;
+let chain: RewardChain;
 let dataDir: string;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   let settings: Record<string, string>;
-  ({ anvil, settings } = await deployTestChain(publisherKey));
+  ({ anvil, chain, settings } = await deployTestChain(publisherKey));
   dataDir = await mkdtemp(path.join(tmpdir(), 'sc-money-'));
   setEnv({
     ...settings,
@@ -468,6 +471,25 @@ describe('paid jobs under attack', () => {
     expect((await money(worker)).earnings).toBe(String(net));
     expect((await api.job(job.body.jobId)).body.payment).toMatchObject({ spent: String(perShard) });
     expect((await money(owner)).balance).toBe(String(CYCLE - perShard));
+  });
+
+  it('keeps the epoch schedule when the coordinator clock lags the database', async () => {
+    const wallet = newAccount();
+    const holder = await linked(wallet);
+    await grant(wallet.address, 2n * CYCLE);
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() - 3_600_000); // an hour behind the database
+    try {
+      expect((await api.withdraw(holder.token, { amount: String(CYCLE) })).status).toBe(201);
+      expect((await closeEpoch(testDb.db, chain)).status).toBe('published');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await api.withdraw(holder.token, { amount: String(CYCLE) })).status).toBe(201);
+      // The last epoch is older than 20 ms on every clock that stamped it: the next one closes.
+      expect((await closeEpoch(testDb.db, chain, { minIntervalMs: 20 })).status).toBe('published');
+    } finally {
+      clock.now = realNow;
+    }
+    expect((await api.rewards(wallet.address)).body.cumulative).toBe(String(2n * CYCLE));
   });
 
   it('lets no submitter spend a wallet it has not signed for', async () => {
