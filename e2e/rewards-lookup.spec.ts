@@ -16,7 +16,12 @@ test('anyone can look up an address’s rewards without a wallet; bad input says
   await expect(page.locator('#lookup-error')).toHaveText(/must be a 0x-prefixed 20-byte hex address/);
   await expect(field).toHaveAttribute('aria-invalid', 'true');
 
-  const address = '0x00000000000000000000000000000000000000aB';
+  // A checksummed address with one letter in the wrong case is a typo, not an account.
+  await field.fill('0x1234567890abcdEF1234567890aBcdef12345678');
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await expect(page.locator('#lookup-error')).toHaveText(/EIP-55 checksum/);
+
+  const address = '0x1234567890AbcdEF1234567890aBcdef12345678';
   await field.fill(address);
   await page.getByRole('button', { name: 'Look up' }).click();
   const result = page.getByTestId('lookup-result');
