@@ -11,6 +11,7 @@ import {
   TransactionReceiptNotFoundError,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { logger } from '../log/logger';
 import { chainDefinition } from './chain-definition';
 import { rewardDistributorAbi } from './generated/contracts';
 import { publishRoot, type RootPublication } from './publish-root';
@@ -170,6 +171,12 @@ export function createRewardChain(options: RewardChainOptions): RewardChain {
     },
     async waitForTransaction(hash) {
       const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: receiptTimeout });
+      if (receipt.status === 'reverted') {
+        logger().warn(
+          { hash, reason: await replayedRevert(publicClient, hash, receipt.blockNumber) },
+          'transaction reverted',
+        );
+      }
       return receipt.status;
     },
     async findRootPublication(epoch) {
@@ -188,4 +195,24 @@ export function createRewardChain(options: RewardChainOptions): RewardChain {
       }
     },
   };
+}
+
+/**
+ * Why a mined transaction reverted, for the log: its call replayed on the state before its block
+ * (exact where each transaction has its own block, as on anvil; close enough elsewhere).
+ */
+async function replayedRevert(publicClient: PublicClient, hash: Hash, blockNumber: bigint): Promise<string> {
+  try {
+    const tx = await publicClient.getTransaction({ hash });
+    await publicClient.call({
+      account: tx.from,
+      to: tx.to,
+      data: tx.input,
+      gas: tx.gas,
+      blockNumber: blockNumber - 1n,
+    });
+    return `the call succeeds when replayed before block ${blockNumber} (out of gas, or an earlier transaction in that block)`;
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error);
+  }
 }
