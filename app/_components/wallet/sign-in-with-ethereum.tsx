@@ -59,7 +59,9 @@ export function SignInWithEthereum({ address, chainId }: { address: Address; cha
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['volunteer-me'] }),
   });
 
-  const linked = me.data?.address ?? null;
+  // The sign-in's own answer names the wallet linked now: a /me fetch that left before it may still
+  // say none (its refetch follows), and the page must not ask to sign again meanwhile.
+  const linked = me.data?.address ?? signIn.data?.address ?? null;
   const linkedHere = linked !== null && linked === address.toLowerCase();
 
   return (
