@@ -61,7 +61,9 @@ test('the form shows the server’s error under the field it names, focuses and 
   const inputBox = (await page.locator('#input-a').boundingBox())!;
   const errorBox = (await aError.boundingBox())!;
   expect(errorBox.y).toBeGreaterThan(inputBox.y);
-  expect(errorBox.y - (inputBox.y + inputBox.height)).toBeLessThan(60);
+  // Only the upload's help line sits between them; it may wrap to two lines while the page's font
+  // is still loading (84 px was seen once under load), so allow that, not a field's height more.
+  expect(errorBox.y - (inputBox.y + inputBox.height)).toBeLessThan(100);
   expect(Math.abs(errorBox.x - inputBox.x)).toBeLessThan(5);
 
   // m = 0: the params error lands under m, and the earlier error is gone.
