@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   type Address,
   createPublicClient,
@@ -21,12 +24,19 @@ export interface TestChain {
   token: Address;
   /** The coordinator's view of the chain, publishing with `publisherKey`. */
   chain: RewardChain;
-  /** The coordinator settings that point at this chain (for `setEnv`). */
-  settings: Record<string, string>;
+  /** Stops the chain, removes the data directory and puts the environment back as it was. */
+  dispose(): Promise<void>;
 }
 
-/** Starts anvil and deploys the contracts with `publisherKey` as deployer and publisher. */
-export async function deployTestChain(publisherKey: Hex): Promise<TestChain> {
+/**
+ * Starts anvil, deploys the contracts with `publisherKey` as deployer and publisher, and points the
+ * coordinator's settings at them (a fresh DATA_DIR, plus `settings`: undefined deletes one).
+ */
+export async function deployTestChain(
+  publisherKey: Hex,
+  settings: Record<string, string | undefined>,
+): Promise<TestChain> {
+  const savedEnv = { ...process.env };
   const anvil = await startAnvil();
   const transport = http(anvil.rpcUrl);
   const publicClient = createPublicClient({ chain: foundry, transport });
@@ -35,19 +45,31 @@ export async function deployTestChain(publisherKey: Hex): Promise<TestChain> {
     transport,
     account: privateKeyToAccount(publisherKey),
   });
-  const { distributor, token } = await deployContracts(deployer, publicClient);
+  const { distributor, token } = await deployContracts(deployer, publicClient).catch(async (error) => {
+    await anvil.stop();
+    throw error;
+  });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sc-chain-'));
+  setEnv({
+    RPC_URL: anvil.rpcUrl,
+    CHAIN_ID: String(foundry.id),
+    DISTRIBUTOR_ADDRESS: distributor,
+    TOKEN_ADDRESS: token,
+    PUBLISHER_PRIVATE_KEY: publisherKey,
+    DATA_DIR: dataDir,
+    ...settings,
+  });
   return {
     anvil,
     publicClient,
     distributor,
     token,
     chain: createRewardChain({ rpcUrl: anvil.rpcUrl, chainId: foundry.id, distributor, publisherKey }),
-    settings: {
-      RPC_URL: anvil.rpcUrl,
-      CHAIN_ID: String(foundry.id),
-      DISTRIBUTOR_ADDRESS: distributor,
-      TOKEN_ADDRESS: token,
-      PUBLISHER_PRIVATE_KEY: publisherKey,
+    async dispose() {
+      await anvil.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      process.env = savedEnv;
+      resetEnvCache();
     },
   };
 }

@@ -1,24 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Address, getAddress, type LocalAccount, zeroAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Anvil } from '@/lib/chain/anvil';
 import type { RewardChain } from '@/lib/chain/reward-chain';
 import { clock } from '@/lib/coordinator/clock';
 import { closeEpoch } from '@/lib/coordinator/rewards/close-epoch';
 import { revokePayments } from '@/lib/coordinator/rewards/revoke-payments';
 import { leaseRandom } from '@/lib/coordinator/scheduling/lease-rules';
 import { queryRows } from '@/lib/db/client';
-import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
 import { POST as postVerify } from '../auth/verify/route';
 import { POST as postGrants } from '../grants/route';
 import { POST as postWithdrawals } from '../withdrawals/route';
-import { deployTestChain, setEnv } from './chain-fixtures';
+import { deployTestChain, setEnv, type TestChain } from './chain-fixtures';
 import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet, signIn } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
@@ -36,18 +31,12 @@ const CYCLE = 10n ** 18n;
 const price = 10n ** 15n;
 const perShard = 4_096n * 10n ** 9n; // floor(price × 0.004096): one 16×16×8 matmul tile
 
-let anvil: Anvil;
 let chain: RewardChain;
-let dataDir: string;
-const savedEnv = { ...process.env };
+
+let testChain: TestChain | undefined;
 
 beforeAll(async () => {
-  let settings: Record<string, string>;
-  ({ anvil, chain, settings } = await deployTestChain(publisherKey));
-  dataDir = await mkdtemp(path.join(tmpdir(), 'sc-money-'));
-  setEnv({
-    ...settings,
-    DATA_DIR: dataDir,
+  testChain = await deployTestChain(publisherKey, {
     ADMIN_TOKEN: adminToken,
     TREASURY_ADDRESS: treasury,
     PROTOCOL_FEE_BPS: '1000',
@@ -56,15 +45,13 @@ beforeAll(async () => {
     KNOWN_ANSWER_RATE: '0', // one case turns it on; elsewhere the shards a volunteer gets are all fresh
     PUBLIC_URL: undefined,
   });
+  ({ chain } = testChain);
 });
 // Opened after the settings above: the pipeline it starts reads them.
 const testDb = testDbForFile();
 
 afterAll(async () => {
-  await anvil?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  process.env = savedEnv;
-  resetEnvCache();
+  await testChain?.dispose();
 });
 
 const newAccount = () => privateKeyToAccount(generatePrivateKey());

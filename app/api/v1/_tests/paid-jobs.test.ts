@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import {
   type Account,
@@ -26,9 +23,8 @@ import { payVerifiedResults } from '@/lib/coordinator/rewards/pay-verified-resul
 import { settleJobFunds } from '@/lib/coordinator/rewards/settle-job-funds';
 import { syncDeposits } from '@/lib/coordinator/rewards/sync-deposits';
 import { queryRows } from '@/lib/db/client';
-import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
-import { deployTestChain, setEnv } from './chain-fixtures';
+import { deployTestChain, type TestChain } from './chain-fixtures';
 import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
@@ -57,20 +53,15 @@ const perShard = 4_096n * 10n ** 9n; // floor(price × 0.004096)
 const CYCLE = 10n ** 18n;
 
 let anvil: Anvil;
-let dataDir: string;
 let publicClient: PublicClient;
 let distributor: Address;
 let token: Address;
 let chain: RewardChain;
-const savedEnv = { ...process.env };
+
+let testChain: TestChain | undefined;
 
 beforeAll(async () => {
-  let settings: Record<string, string>;
-  ({ anvil, publicClient, distributor, token, chain, settings } = await deployTestChain(publisherKey));
-  dataDir = await mkdtemp(path.join(tmpdir(), 'sc-paid-'));
-  setEnv({
-    ...settings,
-    DATA_DIR: dataDir,
+  testChain = await deployTestChain(publisherKey, {
     ADMIN_TOKEN: adminToken,
     TREASURY_ADDRESS: treasury,
     PROTOCOL_FEE_BPS: String(feeBps),
@@ -78,15 +69,13 @@ beforeAll(async () => {
     DEPOSIT_CONFIRMATIONS: '0',
     PUBLIC_URL: undefined,
   });
+  ({ anvil, publicClient, distributor, token, chain } = testChain);
 });
 // Opened after the settings above: the pipeline it starts reads them.
 const testDb = testDbForFile();
 
 afterAll(async () => {
-  await anvil?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  process.env = savedEnv;
-  resetEnvCache();
+  await testChain?.dispose();
 });
 
 /** A matmul job of `shards` 16×16 tiles; `payment` makes it paid. */

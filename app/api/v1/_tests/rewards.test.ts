@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { sql } from 'drizzle-orm';
 import {
@@ -26,9 +23,8 @@ import type { RewardChain } from '@/lib/chain/reward-chain';
 import { closeEpoch } from '@/lib/coordinator/rewards/close-epoch';
 import { startEpochScheduler } from '@/lib/coordinator/rewards/epoch-scheduler';
 import { queryRows } from '@/lib/db/client';
-import { resetEnvCache } from '@/lib/env';
 import { writeNpy } from '@/lib/kernels/npy';
-import { deployTestChain, setEnv } from './chain-fixtures';
+import { deployTestChain, setEnv, type TestChain } from './chain-fixtures';
 import { api, settle, testDbForFile, toBase64 } from './harness';
 import { linkWallet } from './siwe-helpers';
 import { SimVolunteer } from './volunteer-sim';
@@ -57,33 +53,26 @@ const price = 10n ** 15n;
 const perShard = 2n * 16n * 16n * 8n * 10n ** 9n;
 
 let anvil: Anvil;
-let dataDir: string;
 let publicClient: PublicClient;
 let distributor: Address;
 let token: Address;
 let chain: RewardChain;
-const savedEnv = { ...process.env };
+
+let testChain: TestChain | undefined;
 
 beforeAll(async () => {
-  let settings: Record<string, string>;
-  ({ anvil, publicClient, distributor, token, chain, settings } = await deployTestChain(publisherKey));
-  dataDir = await mkdtemp(path.join(tmpdir(), 'sc-rewards-'));
-  setEnv({
-    ...settings,
-    DATA_DIR: dataDir,
+  testChain = await deployTestChain(publisherKey, {
     ADMIN_TOKEN: adminToken,
     TREASURY_ADDRESS: undefined,
     PUBLIC_URL: undefined,
   });
+  ({ anvil, publicClient, distributor, token, chain } = testChain);
 });
 // Opened after the settings above: the pipeline it starts reads them.
 const testDb = testDbForFile();
 
 afterAll(async () => {
-  await anvil?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  process.env = savedEnv;
-  resetEnvCache();
+  await testChain?.dispose();
 });
 
 let owner: SimVolunteer;
