@@ -60,9 +60,7 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
       : undefined;
     // Epochs are stamped by the later of the caller's and the database's clock (below), so their age
     // is measured the same way: a database clock ahead of this process's cannot delay the schedule.
-    const [clocks] = await queryRows<{ at: Date | string }>(tx, sql`SELECT clock_timestamp() AS at`);
-    const dbNow = new Date(clocks!.at);
-    const now = dbNow > options.now ? dbNow : options.now;
+    const now = await laterClock(tx, options.now);
     if (
       unchanged &&
       last &&
@@ -85,9 +83,7 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
     // by the database (`now()`, their transaction's start), and every row this read saw began
     // before this moment on the database's clock. `options.now` alone (the caller's clock, taken
     // before waiting for the lock) can lie before rows the tree already pays.
-    const [read] = await queryRows<{ at: Date | string }>(tx, sql`SELECT clock_timestamp() AS at`);
-    const readAt = new Date(read!.at);
-    const createdAt = readAt > options.now ? readAt : options.now;
+    const createdAt = await laterClock(tx, options.now);
     const merged = new Map(previous);
     for (const [address, amount] of totals) {
       if (amount > (merged.get(address) ?? 0n)) merged.set(address, amount);
@@ -130,6 +126,13 @@ export async function recordEpoch(db: Queryable, options: RecordEpochOptions): P
     }
     return { kind: 'recorded', epoch, root: tree.root };
   });
+}
+
+/** The later of `now` (the caller's clock) and the database's clock at this moment. */
+async function laterClock(tx: Queryable, now: Date): Promise<Date> {
+  const [row] = await queryRows<{ at: Date | string }>(tx, sql`SELECT clock_timestamp() AS at`);
+  const database = new Date(row!.at);
+  return database > now ? database : now;
 }
 
 function sameAmounts(a: Map<string, bigint>, b: Map<string, bigint>): boolean {
